@@ -1,0 +1,181 @@
+"""Dates known to a year, a month or a day.
+
+Sources say "June 2023" or "May 29". A ``PartialDate`` keeps exactly what was
+said: it displays at its own precision, serializes as an ISO 8601 prefix
+("2023", "2023-06", "2023-06-05") and is stored as that prefix, so that the
+database orders it correctly too: a prefix sorts before the dates inside it.
+"""
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.dates import MONTHS
+
+ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@total_ordering
+@dataclass(frozen=True, eq=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    class Precision:
+        YEAR = "year"
+        MONTH = "month"
+        DAY = "day"
+
+    def __post_init__(self):
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year {self.year} is out of range")
+        if self.month is None and self.day is not None:
+            raise ValueError("a day needs a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is not between 1 and 12")
+        if self.day is not None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise ValueError(f"day {self.day} is not in {self.year}-{self.month:02d}")
+
+    @classmethod
+    def parse(cls, value):
+        """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD"; raise ValueError otherwise."""
+        match = ISO_PREFIX.match(value.strip()) if isinstance(value, str) else None
+        if not match:
+            raise ValueError(f"{value!r} is not a date like 2023, 2023-06 or 2023-06-05")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        return cls(year, month, day)
+
+    @classmethod
+    def coerce(cls, value):
+        """Return a PartialDate (or None) from a string, date or PartialDate."""
+        if value is None or value == "" or isinstance(value, cls):
+            return value or None
+        if isinstance(value, datetime.date):
+            return cls(value.year, value.month, value.day)
+        return cls.parse(value)
+
+    @property
+    def precision(self):
+        if self.day is not None:
+            return self.Precision.DAY
+        if self.month is not None:
+            return self.Precision.MONTH
+        return self.Precision.YEAR
+
+    @property
+    def iso(self):
+        """The ISO 8601 prefix for machines: "2023", "2023-06" or "2023-06-05"."""
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+        if self.day is not None:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    @property
+    def first_day(self):
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self):
+        month = self.month or 12
+        return datetime.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def prefixes(self):
+        """This date and every coarser date that contains it, coarsest first."""
+        values = [PartialDate(self.year)]
+        if self.month is not None:
+            values.append(PartialDate(self.year, self.month))
+        if self.day is not None:
+            values.append(self)
+        return values
+
+    def agrees_with(self, other):
+        """True when both could be the same day: one is a prefix of the other.
+
+        "2025-05" agrees with "2025-05-29"; "2024-05" does not.
+        """
+        return self.iso.startswith(other.iso) or other.iso.startswith(self.iso)
+
+    def sort_key(self):
+        # A coarser date sorts before the finer dates inside it: the explicit
+        # tiebreak between "2023-06" and "2023-06-05".
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other):
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
+
+    def __str__(self):
+        """Display at its own precision: "2023", "June 2023", "May 29, 2025"."""
+        if self.month is None:
+            return str(self.year)
+        month = MONTHS[self.month]
+        if self.day is None:
+            return f"{month} {self.year}"
+        return f"{month} {self.day}, {self.year}"
+
+
+def _to_partial_date(value):
+    try:
+        return PartialDate.coerce(value)
+    except ValueError as exc:
+        raise ValidationError(
+            "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (%(problem)s).",
+            code="invalid_partial_date",
+            params={"problem": exc},
+        ) from None
+
+
+class PartialDateFormField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("help_text", "YYYY, YYYY-MM or YYYY-MM-DD")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value.iso if isinstance(value, PartialDate) else value
+
+    def to_python(self, value):
+        return _to_partial_date(super().to_python(value))
+
+
+class PartialDateField(models.CharField):
+    """A PartialDate stored as its ISO prefix, which sorts chronologically."""
+
+    description = "A date known to the year, month or day"
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 10
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        del kwargs["max_length"]
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        return PartialDate.parse(value) if value else None
+
+    def to_python(self, value):
+        return _to_partial_date(value)
+
+    def get_prep_value(self, value):
+        value = _to_partial_date(value)
+        return value.iso if value else None
+
+    def value_to_string(self, obj):
+        value = self.value_from_object(obj)
+        return value.iso if value else None
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PartialDateFormField, **kwargs})

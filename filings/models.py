@@ -1,0 +1,269 @@
+from itertools import combinations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from cases.models import Agency, Case, Claim, Party
+from cases.partial_dates import PartialDateField
+
+KEY_PHRASE_MAX_WORDS = 12
+
+
+class KeyPhraseField(models.CharField):
+    """A short verbatim quotation: at most twelve words.
+
+    Checked in ``to_python`` so that ``loaddata`` rejects a long phrase too;
+    fixtures skip model validation but not field conversion.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value and len(value.split()) > KEY_PHRASE_MAX_WORDS:
+            raise ValidationError(
+                "A key phrase may have at most %(limit)d words; this one has %(count)d.",
+                code="key_phrase_too_long",
+                params={"limit": KEY_PHRASE_MAX_WORDS, "count": len(value.split())},
+            )
+        return value
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "News article"
+        PRIMARY = "primary", "Primary document"
+
+    key = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="Stable identifier; for the seed articles, the file name.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    title = models.CharField(max_length=300, help_text="A descriptive title in our own words.")
+    publisher = models.CharField(max_length=200, blank=True, help_text="Only when known.")
+    published = PartialDateField(null=True, blank=True, help_text="Only as precisely as known.")
+    url = models.URLField(blank=True)
+    language_note = models.CharField(
+        max_length=300, blank=True, help_text="Original language, translation, or quality of text."
+    )
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.publisher or self.title
+
+    def natural_key(self):
+        return (self.key,)
+
+    def get_absolute_url(self):
+        return reverse("source-detail", args=[self.key])
+
+
+class FilingManager(models.Manager):
+    def get_by_natural_key(self, case_slug, slug):
+        return self.get(case__slug=case_slug, slug=slug)
+
+
+class Filing(models.Model):
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", "Complaint"
+        MOTION = "motion", "Motion"
+        STAY_REQUEST = "stay_request", "Stay request"
+        ORDER = "order", "Order or ruling"
+        STIPULATION = "stipulation", "Stipulation"
+        PLEA_AGREEMENT = "plea_agreement", "Plea agreement"
+        SENTENCING = "sentencing", "Sentencing"
+        SETTLEMENT = "settlement", "Settlement"
+        STATEMENT = "statement", "Statement"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="filings")
+    slug = models.SlugField(max_length=100, help_text="Permalink anchor, unique within the case.")
+    sequence = models.PositiveIntegerField(
+        help_text="Orders entries on the same date, and places undated ones, within the case. "
+        "Leave gaps (10, 20, 30) so entries can be inserted."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="What it says or did, in our own words.")
+    date = PartialDateField(
+        null=True,
+        blank=True,
+        help_text="The adopted date, no more precise than the sources state it. "
+        "Each source's own version is on its citation.",
+    )
+    date_note = models.TextField(blank=True, help_text="How the adopted date was reached.")
+    filed_by_party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="filings"
+    )
+    filed_by_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filings",
+        help_text="Set both this and the party for a joint filing.",
+    )
+    docket_entry = models.PositiveIntegerField(null=True, blank=True)
+    document_url = models.URLField(blank=True)
+
+    objects = FilingManager()
+
+    class Meta:
+        ordering = ["case", "sequence", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "slug"], name="unique_filing_slug_per_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.date or 'Undated'}: {self.title}"
+
+    def natural_key(self):
+        return (self.case.slug, self.slug)
+
+    natural_key.dependencies = ["cases.case", "cases.party", "cases.agency"]
+
+    def get_absolute_url(self):
+        return f"{self.case.get_absolute_url()}#{self.slug}"
+
+    def date_versions(self):
+        """The citations that say when this happened: a date, or an order."""
+        return [c for c in self.citations.all() if c.reported_date or c.reported_after_id]
+
+    @cached_property
+    def is_disputed(self):
+        """Whether sources disagree with each other or with the adopted date.
+
+        Dates agree when one is a prefix of the other ("2025-05" and
+        "2025-05-29"); an order ("after the plea") must fit the adopted dates.
+        """
+        versions = self.date_versions()
+        dates = [d for d in [self.date, *(c.reported_date for c in versions)] if d]
+        if any(not a.agrees_with(b) for a, b in combinations(dates, 2)):
+            return True
+        return any(not c.order_agrees(self.date) for c in versions)
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, source_key, locator, key_phrase, case_slug, filing_slug, claim_slug, fact):
+        target = Q(case__slug=case_slug, fact=fact)
+        if filing_slug:
+            target = Q(filing__case__slug=case_slug, filing__slug=filing_slug)
+        elif claim_slug:
+            target = Q(claim__case__slug=case_slug, claim__slug=claim_slug)
+        return self.get(target, source__key=source_key, locator=locator, key_phrase=key_phrase)
+
+
+class Citation(models.Model):
+    """Links one fact to the passage of a source that states it.
+
+    The fact is a filing, a claim, or a case-level fact such as a claim count.
+    The citation keeps the source's own version: the date it gives, the order
+    it implies, or the number it reports, so that disagreements are computed.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    locator = models.PositiveSmallIntegerField(
+        help_text="Paragraph number: the nth non-blank line of the source's text."
+    )
+    key_phrase = KeyPhraseField(
+        max_length=200,
+        help_text=f"Verbatim words from that paragraph, at most {KEY_PHRASE_MAX_WORDS}; "
+        "never a whole sentence.",
+    )
+    filing = models.ForeignKey(
+        Filing, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    case = models.ForeignKey(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        help_text="For a case-level fact; name the fact too.",
+    )
+    fact = models.CharField(max_length=30, choices=Case.Fact.choices, blank=True)
+    reported_date = PartialDateField(
+        null=True, blank=True, help_text="The date as this source gives it, at its precision."
+    )
+    reported_after = models.ForeignKey(
+        Filing,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when this source places the entry after another one.",
+    )
+    reported_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a count, the number this source reports."
+    )
+    note = models.CharField(
+        max_length=300, blank=True, help_text="How the source's version was read, e.g. a year it implies."
+    )
+
+    objects = CitationManager()
+
+    class Meta:
+        ordering = ["source", "locator", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(filing__isnull=False, claim__isnull=True, case__isnull=True, fact="")
+                    | Q(filing__isnull=True, claim__isnull=False, case__isnull=True, fact="")
+                    | (Q(filing__isnull=True, claim__isnull=True, case__isnull=False) & ~Q(fact=""))
+                ),
+                name="citation_has_one_target",
+                violation_error_message="Cite exactly one thing: a filing, a claim, or a case fact.",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "locator", "key_phrase", "filing"],
+                condition=Q(filing__isnull=False),
+                name="unique_filing_citation",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "locator", "key_phrase", "claim"],
+                condition=Q(claim__isnull=False),
+                name="unique_claim_citation",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "locator", "key_phrase", "case", "fact"],
+                condition=Q(case__isnull=False),
+                name="unique_case_fact_citation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}, para. {self.locator}: “{self.key_phrase}”"
+
+    def natural_key(self):
+        case = self.case or (self.filing or self.claim).case
+        return (
+            self.source.key,
+            self.locator,
+            self.key_phrase,
+            case.slug,
+            self.filing.slug if self.filing else "",
+            self.claim.slug if self.claim else "",
+            self.fact,
+        )
+
+    natural_key.dependencies = ["filings.source", "filings.filing", "cases.claim", "cases.case"]
+
+    def order_agrees(self, adopted_date):
+        """False when this source's order contradicts the adopted dates."""
+        if not (self.reported_after_id and adopted_date and self.reported_after.date):
+            return True
+        return adopted_date.last_day >= self.reported_after.date.first_day
