@@ -40,11 +40,11 @@ class Agency(models.Model):
     def __str__(self):
         return self.abbreviation or self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("agency-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Party(models.Model):
@@ -77,13 +77,13 @@ class Party(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("party-detail", args=[self.slug])
+
     def natural_key(self):
         return (self.slug,)
 
     natural_key.dependencies = ["cases.agency"]
-
-    def get_absolute_url(self):
-        return reverse("party-detail", args=[self.slug])
 
 
 class AliasManager(models.Manager):
@@ -155,14 +155,18 @@ class Case(models.Model):
         related_name="cases_judged",
         limit_choices_to={"kind": Party.Kind.PERSON},
     )
-    docket_number = models.CharField(max_length=50, blank=True, help_text="Only when a source gives it.")
+    docket_number = models.CharField(
+        max_length=50, blank=True, help_text="Only when a source gives it."
+    )
     agencies = models.ManyToManyField(
         Agency,
         blank=True,
         related_name="cases_brought",
         help_text="The agencies that brought the case.",
     )
-    filed = PartialDateField(null=True, blank=True, help_text="When the case began, at the precision the sources give.")
+    filed = PartialDateField(
+        null=True, blank=True, help_text="When the case began, at the precision the sources give."
+    )
     closed = PartialDateField(null=True, blank=True, help_text="When it ended, if it has.")
     outcome = models.TextField(blank=True, help_text="How it ended, in our own words.")
     summary = models.TextField(blank=True, help_text="What the case is about, in our own words.")
@@ -175,13 +179,13 @@ class Case(models.Model):
     def __str__(self):
         return self.caption
 
+    def get_absolute_url(self):
+        return reverse("case-detail", args=[self.slug])
+
     def natural_key(self):
         return (self.slug,)
 
     natural_key.dependencies = ["cases.agency", "cases.party"]
-
-    def get_absolute_url(self):
-        return reverse("case-detail", args=[self.slug])
 
     @cached_property
     def claim_counts(self):
@@ -197,9 +201,9 @@ class Case(models.Model):
         """True when one source's counts don't add up, or two sources differ."""
         parts = [self.Fact.CLAIMS_DISMISSED, self.Fact.CLAIMS_IN_FULL, self.Fact.CLAIMS_IN_PART]
         for numbers in self.claim_counts.values():
-            if self.Fact.CLAIMS_TOTAL in numbers and all(p in numbers for p in parts):
-                if sum(numbers[p] for p in parts) != numbers[self.Fact.CLAIMS_TOTAL]:
-                    return True
+            complete = self.Fact.CLAIMS_TOTAL in numbers and all(p in numbers for p in parts)
+            if complete and sum(numbers[p] for p in parts) != numbers[self.Fact.CLAIMS_TOTAL]:
+                return True
         return any(
             len({numbers[fact] for numbers in self.claim_counts.values() if fact in numbers}) > 1
             for fact in self.Fact
@@ -223,10 +227,16 @@ class CaseParty(models.Model):
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="case_roles")
     role = models.CharField(max_length=20, choices=Role.choices)
     title = models.CharField(
-        max_length=100, blank=True, help_text="The party's title at the time, e.g. CEO or former CEO."
+        max_length=100,
+        blank=True,
+        help_text="The party's title at the time, e.g. CEO or former CEO.",
     )
-    joined = PartialDateField(null=True, blank=True, help_text="When the party entered the case, if known.")
-    left = PartialDateField(null=True, blank=True, help_text="When the party left the case, if known.")
+    joined = PartialDateField(
+        null=True, blank=True, help_text="When the party entered the case, if known."
+    )
+    left = PartialDateField(
+        null=True, blank=True, help_text="When the party left the case, if known."
+    )
 
     objects = CasePartyManager()
 
@@ -235,7 +245,9 @@ class CaseParty(models.Model):
         verbose_name = "party in a case"
         verbose_name_plural = "parties in cases"
         constraints = [
-            models.UniqueConstraint(fields=["case", "party", "role"], name="unique_party_role_per_case"),
+            models.UniqueConstraint(
+                fields=["case", "party", "role"], name="unique_party_role_per_case"
+            ),
         ]
 
     def __str__(self):
@@ -300,7 +312,9 @@ class CaseLink(models.Model):
     from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_from")
     to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_to")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    note = models.CharField(max_length=300, blank=True, help_text="How the cases relate, in our own words.")
+    note = models.CharField(
+        max_length=300, blank=True, help_text="How the cases relate, in our own words."
+    )
 
     objects = CaseLinkManager()
 

@@ -22,7 +22,9 @@ def env_bool(name, default):
         return True
     if raw in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false (or 1/0, yes/no, on/off), got {raw!r}.")
+    raise ImproperlyConfigured(
+        f"{name} must be true or false (or 1/0, yes/no, on/off), got {raw!r}."
+    )
 
 
 def env_int(name, default):

@@ -62,11 +62,11 @@ class Source(models.Model):
     def __str__(self):
         return self.publisher or self.title
 
-    def natural_key(self):
-        return (self.key,)
-
     def get_absolute_url(self):
         return reverse("source-detail", args=[self.key])
+
+    def natural_key(self):
+        return (self.key,)
 
 
 class FilingManager(models.Manager):
@@ -128,13 +128,13 @@ class Filing(models.Model):
     def __str__(self):
         return f"{self.date or 'Undated'}: {self.title}"
 
+    def get_absolute_url(self):
+        return f"{self.case.get_absolute_url()}#{self.slug}"
+
     def natural_key(self):
         return (self.case.slug, self.slug)
 
     natural_key.dependencies = ["cases.case", "cases.party", "cases.agency"]
-
-    def get_absolute_url(self):
-        return f"{self.case.get_absolute_url()}#{self.slug}"
 
     def date_versions(self):
         """The citations that say when this happened: a date, or an order."""
@@ -155,7 +155,9 @@ class Filing(models.Model):
 
 
 class CitationManager(models.Manager):
-    def get_by_natural_key(self, source_key, locator, key_phrase, case_slug, filing_slug, claim_slug, fact):
+    def get_by_natural_key(
+        self, source_key, locator, key_phrase, case_slug, filing_slug, claim_slug, fact
+    ):
         target = Q(case__slug=case_slug, fact=fact)
         if filing_slug:
             target = Q(filing__case__slug=case_slug, filing__slug=filing_slug)
@@ -211,7 +213,9 @@ class Citation(models.Model):
         null=True, blank=True, help_text="For a count, the number this source reports."
     )
     note = models.CharField(
-        max_length=300, blank=True, help_text="How the source's version was read, e.g. a year it implies."
+        max_length=300,
+        blank=True,
+        help_text="How the source's version was read, e.g. a year it implies.",
     )
 
     objects = CitationManager()
@@ -226,7 +230,7 @@ class Citation(models.Model):
                     | (Q(filing__isnull=True, claim__isnull=True, case__isnull=False) & ~Q(fact=""))
                 ),
                 name="citation_has_one_target",
-                violation_error_message="Cite exactly one thing: a filing, a claim, or a case fact.",
+                violation_error_message="Cite exactly one of: a filing, a claim, a case fact.",
             ),
             models.UniqueConstraint(
                 fields=["source", "locator", "key_phrase", "filing"],

@@ -69,7 +69,9 @@ def test_dump_and_load_round_trip_gives_equal_content(tmp_path):
 
 def test_seed_covers_sec_v_binance(seeded):
     case = Case.objects.get(slug="sec-v-binance")
-    defendants = set(case.case_parties.filter(role="defendant").values_list("party__name", flat=True))
+    defendants = set(
+        case.case_parties.filter(role="defendant").values_list("party__name", flat=True)
+    )
     assert defendants == {
         "Binance Holdings",
         "Changpeng Zhao",
@@ -97,14 +99,18 @@ def test_every_seeded_filing_claim_and_case_fact_cites_a_paragraph(seeded):
     for citation in Citation.objects.all():
         assert citation.locator >= 1
     cited_claims = set(Citation.objects.exclude(claim=None).values_list("claim", flat=True))
-    assert cited_claims == set(apps.get_model("cases", "Claim").objects.values_list("pk", flat=True))
+    assert cited_claims == set(
+        apps.get_model("cases", "Claim").objects.values_list("pk", flat=True)
+    )
 
 
 @pytest.fixture
 def seed_articles():
     if not settings.SEED_ARTICLES_DIR.is_dir():
         if os.environ.get("CI"):
-            pytest.fail(f"CI is set but the seed articles are missing at {settings.SEED_ARTICLES_DIR}")
+            pytest.fail(
+                f"CI is set but the seed articles are missing at {settings.SEED_ARTICLES_DIR}"
+            )
         pytest.skip(f"seed articles not found at {settings.SEED_ARTICLES_DIR}")
     return settings.SEED_ARTICLES_DIR
 

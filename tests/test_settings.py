@@ -1,0 +1,68 @@
+"""Startup configuration: bad or missing environment values fail loudly."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+
+def start(code="print('started')", **env):
+    """Load the settings in a fresh interpreter with only these variables set."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + code],
+        cwd=settings.BASE_DIR,
+        env={**base, "DJANGO_SETTINGS_MODULE": "casetracker.settings", **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_app_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = start(DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_app_starts_with_secret_key_and_debug_off():
+    result = start(
+        DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="a.example"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "env, named",
+    [
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
+        ({"DJANGO_DEBUG": "true", "DATABASE_URL": "nosuchdb://x/y"}, "DATABASE_URL"),
+        (
+            {
+                "DJANGO_DEBUG": "true",
+                "DATABASE_URL": "postgres://h/db",
+                "DATABASE_CONN_MAX_AGE": "ten",
+            },
+            "DATABASE_CONN_MAX_AGE",
+        ),
+    ],
+)
+def test_malformed_value_fails_with_a_message_naming_the_variable(env, named):
+    result = start(**env)
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {named}" in result.stderr
+
+
+def test_postgres_keeps_connections_open_with_health_checks():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = start(
+        code,
+        DJANGO_DEBUG="true",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/casetracker",
+    )
+    assert result.stdout.split() == ["600", "True"], result.stderr
