@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .partial_dates import PartialDateField
@@ -113,6 +114,19 @@ class Alias(models.Model):
     natural_key.dependencies = ["cases.party"]
 
 
+class CaseQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        """What readers may see. Every public view starts here."""
+        return self.all()
+
+    def with_activity(self):
+        """Annotate the date of the latest dated entry (ISO prefixes sort by date)."""
+        return self.annotate(latest_activity=models.Max("filings__date"))
+
+
 class Case(models.Model):
     class Kind(models.TextChoices):
         CIVIL = "civil", "Civil"
@@ -171,13 +185,21 @@ class Case(models.Model):
     outcome = models.TextField(blank=True, help_text="How it ended, in our own words.")
     summary = models.TextField(blank=True, help_text="What the case is about, in our own words.")
 
-    objects = SlugManager()
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, help_text="When an editor last changed it."
+    )
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["caption"]
 
     def __str__(self):
         return self.caption
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("case-detail", args=[self.slug])

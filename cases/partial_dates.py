@@ -138,9 +138,11 @@ def _to_partial_date(value):
 
 class PartialDateFormField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 10)
+        # No max_length: its validator would measure the parsed PartialDate.
+        kwargs.pop("max_length", None)
         kwargs.setdefault("help_text", "YYYY, YYYY-MM or YYYY-MM-DD")
         super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", "10")
 
     def prepare_value(self, value):
         return value.iso if isinstance(value, PartialDate) else value

@@ -1,6 +1,18 @@
 from django.contrib import admin
 from django.urls import path
 
+from cases import views as cases
+from filings import views as filings
+
 urlpatterns = [
+    path("", cases.home, name="home"),
+    path("cases/", cases.case_list, name="case-list"),
+    path("cases/<slug:slug>/", cases.case_detail, name="case-detail"),
+    path("timeline/", filings.timeline, name="timeline"),
+    path("parties/", cases.party_list, name="party-list"),
+    path("parties/<slug:slug>/", cases.party_detail, name="party-detail"),
+    path("agencies/", cases.agency_list, name="agency-list"),
+    path("agencies/<slug:slug>/", cases.agency_detail, name="agency-detail"),
+    path("sources/<str:key>/", filings.source_detail, name="source-detail"),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from cases.models import Agency, Case, Claim, Party
@@ -69,9 +70,32 @@ class Source(models.Model):
         return (self.key,)
 
 
-class FilingManager(models.Manager):
+class FilingQuerySet(models.QuerySet):
     def get_by_natural_key(self, case_slug, slug):
         return self.get(case__slug=case_slug, slug=slug)
+
+    def published(self):
+        """What readers may see. Every public view starts here."""
+        return self.all()
+
+    def involving_party(self, party):
+        """Entries in the cases a party is in or judges, and entries it filed."""
+        cases = Case.objects.filter(Q(case_parties__party=party) | Q(judge=party))
+        return self.filter(Q(case__in=cases.values("pk")) | Q(filed_by_party=party))
+
+    def involving_agency(self, agency):
+        """Entries in the cases an agency brought or heard, and entries it filed."""
+        cases = Case.objects.filter(Q(agencies=agency) | Q(court=agency))
+        return self.filter(Q(case__in=cases.values("pk")) | Q(filed_by_agency=agency))
+
+    def for_timeline(self):
+        """Everything an entry shows: its case, filer, and citations with their sources."""
+        citations = Citation.objects.select_related("source", "reported_after").order_by(
+            "source__key", "locator", "pk"
+        )
+        return self.select_related("case", "filed_by_party", "filed_by_agency").prefetch_related(
+            models.Prefetch("citations", queryset=citations)
+        )
 
 
 class Filing(models.Model):
@@ -117,7 +141,11 @@ class Filing(models.Model):
     docket_entry = models.PositiveIntegerField(null=True, blank=True)
     document_url = models.URLField(blank=True)
 
-    objects = FilingManager()
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, help_text="When an editor last changed it."
+    )
+
+    objects = FilingQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "sequence", "pk"]
@@ -128,13 +156,22 @@ class Filing(models.Model):
     def __str__(self):
         return f"{self.date or 'Undated'}: {self.title}"
 
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
-        return f"{self.case.get_absolute_url()}#{self.slug}"
+        return f"{self.case.get_absolute_url()}#{self.anchor}"
 
     def natural_key(self):
         return (self.case.slug, self.slug)
 
     natural_key.dependencies = ["cases.case", "cases.party", "cases.agency"]
+
+    @property
+    def anchor(self):
+        """The entry's permalink fragment on its case page."""
+        return f"entry-{self.slug}"
 
     def date_versions(self):
         """The citations that say when this happened: a date, or an order."""

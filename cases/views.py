@@ -1,0 +1,146 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from filings.models import Citation, Filing, Source
+from filings.timeline import group_by_month, order_entries, overview
+
+from .filters import CaseFilter
+from .models import Agency, Case, CaseLink, CaseParty, Claim, Party
+
+CASES_PER_PAGE = 20
+ORDERS = {"oldest": False, "newest": True}
+
+
+def paginate(request, items, per_page):
+    """The requested page, or an error message for a page number that is not one.
+
+    A page past the end is a 404.
+    """
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1), None
+    except PageNotAnInteger:
+        return None, "The page number must be a whole number."
+    except EmptyPage:
+        raise Http404("There is no such page of results.") from None
+
+
+def newest_first(request):
+    """The timeline order asked for in the URL: None if it is not a known one."""
+    return ORDERS.get(request.GET.get("order") or "oldest")
+
+
+def home(request):
+    recent = order_entries(
+        Filing.objects.published().for_timeline().exclude(date=None).order_by("-date")[:8],
+        newest_first=True,
+    )
+    counts = {
+        "cases": Case.objects.published().count(),
+        "entries": Filing.objects.published().count(),
+        "parties": Party.objects.count(),
+        "agencies": Agency.objects.count(),
+        "sources": Source.objects.count(),
+    }
+    return render(request, "home.html", {"recent": recent, "counts": counts})
+
+
+def case_list(request):
+    data = request.GET.copy()
+    data.setdefault("sort", "activity")
+    filterset = CaseFilter(
+        data,
+        queryset=Case.objects.published()
+        .with_activity()
+        .select_related("court")
+        .prefetch_related("agencies"),
+    )
+    valid = filterset.is_valid()
+    page, error = paginate(request, filterset.qs, CASES_PER_PAGE) if valid else (None, None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    status = 200 if valid and not error else 400
+    context = {"filter": filterset, "page": page, "page_error": error, "query": query.urlencode()}
+    return render(request, "cases/case_list.html", context, status=status)
+
+
+def case_detail(request, slug):
+    case = get_object_or_404(
+        Case.objects.published()
+        .select_related("court", "judge")
+        .prefetch_related(
+            "agencies",
+            Prefetch("case_parties", queryset=CaseParty.objects.select_related("party")),
+            Prefetch("links_from", queryset=CaseLink.objects.select_related("to_case")),
+            Prefetch("links_to", queryset=CaseLink.objects.select_related("from_case")),
+            Prefetch(
+                "claims",
+                queryset=Claim.objects.prefetch_related(
+                    Prefetch("citations", queryset=Citation.objects.select_related("source"))
+                ),
+            ),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        ),
+        slug=slug,
+    )
+    order = newest_first(request)
+    filings = list(case.filings.published().for_timeline())
+    entries = order_entries(filings, newest_first=bool(order))
+    roles = {}
+    for case_party in case.case_parties.all():
+        roles.setdefault(case_party.get_role_display(), []).append(case_party)
+    context = {
+        "case": case,
+        "entries": entries,
+        "newest_first": order,
+        "roles": roles,
+        "overview": overview(filings),
+        "latest_entry": max((f.date for f in filings if f.date), default=None),
+        "last_updated": max([case.updated_at, *(f.updated_at for f in filings)]),
+    }
+    if order is None:
+        context["order_error"] = "Choose oldest first or newest first."
+        return render(request, "cases/case_detail.html", context, status=400)
+    return render(request, "cases/case_detail.html", context)
+
+
+def party_list(request):
+    parties = Party.objects.annotate(case_count=Count("case_roles__case", distinct=True))
+    return render(request, "cases/party_list.html", {"parties": parties})
+
+
+def agency_list(request):
+    agencies = Agency.objects.select_related("parent").annotate(
+        case_count=Count("cases_brought", distinct=True)
+    )
+    return render(request, "cases/agency_list.html", {"agencies": agencies})
+
+
+def party_detail(request, slug):
+    party = get_object_or_404(Party.objects.select_related("affiliation"), slug=slug)
+    roles = CaseParty.objects.filter(party=party, case__in=Case.objects.published())
+    filings = Filing.objects.published().involving_party(party).for_timeline()
+    context = {
+        "party": party,
+        "aliases": party.aliases.all(),
+        "roles": roles.select_related("case"),
+        "judged": Case.objects.published().filter(judge=party),
+        "groups": group_by_month(filings),
+    }
+    return render(request, "cases/party_detail.html", context)
+
+
+def agency_detail(request, slug):
+    agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
+    filings = Filing.objects.published().involving_agency(agency).for_timeline()
+    context = {
+        "agency": agency,
+        "units": agency.units.all(),
+        "people": agency.people.all(),
+        "brought": Case.objects.published().filter(agencies=agency),
+        "heard": Case.objects.published().filter(court=agency),
+        "groups": group_by_month(filings),
+    }
+    return render(request, "cases/agency_detail.html", context)

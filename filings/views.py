@@ -1,0 +1,55 @@
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from cases.models import Case
+from cases.views import newest_first
+
+from .filters import TimelineFilter
+from .models import Citation, Filing, Source
+from .timeline import group_by_month, overview
+
+
+def timeline(request):
+    filterset = TimelineFilter(request.GET, queryset=Filing.objects.published().for_timeline())
+    order = newest_first(request)
+    context = {"filter": filterset, "newest_first": order, "query": request.GET.urlencode()}
+    if not filterset.is_valid() or order is None:
+        if order is None:
+            context["order_error"] = "Choose oldest first or newest first."
+        return render(request, "filings/timeline.html", context, status=400)
+    filings = list(filterset.qs)
+    context["groups"] = group_by_month(filings, newest_first=order)
+    context["overview"] = overview(filings, lane_of=lambda f: f.case.caption)
+    context["count"] = len(filings)
+    return render(request, "filings/timeline.html", context)
+
+
+def source_detail(request, key):
+    source = get_object_or_404(Source, key=key)
+    others = Citation.objects.select_related("source", "reported_after")
+    published_cases = Case.objects.published()
+    visible = (
+        Q(filing__in=Filing.objects.published())
+        | Q(claim__case__in=published_cases)
+        | Q(case__in=published_cases)
+    )
+    citations = (
+        source.citations.filter(visible)
+        .select_related("filing__case", "claim__case", "case", "reported_after")
+        .prefetch_related(
+            Prefetch("filing__citations", queryset=others),
+            Prefetch("case__citations", queryset=others),
+        )
+        .order_by("locator", "pk")
+    )
+    context = {
+        "source": source,
+        "citations": citations,
+        "disputed_filings": list(
+            dict.fromkeys(c.filing for c in citations if c.filing and c.filing.is_disputed)
+        ),
+        "disputed_counts": list(
+            dict.fromkeys(c.case for c in citations if c.case and c.case.claim_counts_disputed)
+        ),
+    }
+    return render(request, "filings/source_detail.html", context)
