@@ -60,7 +60,7 @@ def group_by_month(filings, newest_first=False):
 
 
 # The overview is a server-rendered SVG: these are its measures in user units.
-WIDTH, LABEL_WIDTH, LANE_HEIGHT, AXIS_HEIGHT = 800, 150, 28, 24
+WIDTH, LABEL_WIDTH, ROW_HEIGHT, LANE_GAP, AXIS_HEIGHT, DOT_RADIUS = 800, 150, 18, 8, 22, 5
 
 
 @dataclass
@@ -76,42 +76,57 @@ class Mark:
         return self.y - 6
 
     @property
-    def flag_y(self):
-        return self.y - 9
+    def flag_x(self):
+        """Where the "sources disagree" flag goes: just right of the mark."""
+        return self.x + (self.width if self.is_span else DOT_RADIUS) + 2
 
 
 def overview(filings, lane_of=lambda filing: ""):
     """Geometry for the SVG time axis: a lane per key, a mark per dated entry.
 
     Entries known only to the month or year are drawn as spans across it.
+    Marks that would overlap within a lane go on rows of their own.
     """
-    dated = [f for f in filings if f.date]
+    dated = order_entries([f for f in filings if f.date])
     if not dated:
         return None
-    start = datetime.date(min(f.date.year for f in dated), 1, 1)
+    start = datetime.date(dated[0].date.year, 1, 1)
     end = datetime.date(max(f.date.year for f in dated) + 1, 1, 1)
-    plot = WIDTH - LABEL_WIDTH
-    scale = plot / (end - start).days
+    lanes = list(dict.fromkeys(lane_of(f) for f in dated))
+    label_width = LABEL_WIDTH if any(lanes) else 0
+    # Room on the right for the flag after a mark that runs to the end.
+    scale = (WIDTH - label_width - 16) / (end - start).days
 
     def x_of(day):
-        return LABEL_WIDTH + (day - start).days * scale
+        return label_width + (day - start).days * scale
 
-    lanes = list(dict.fromkeys(lane_of(f) for f in order_entries(dated)))
-    marks = []
+    row_ends = {lane: [] for lane in lanes}
+    placed = []
     for filing in dated:
-        y = AXIS_HEIGHT + lanes.index(lane_of(filing)) * LANE_HEIGHT + LANE_HEIGHT / 2
         left = x_of(filing.date.first_day)
-        right = x_of(filing.date.last_day + datetime.timedelta(days=1))
-        width = max(right - left, 3)
-        marks.append(Mark(filing, round(left, 1), round(width, 1), y, filing.date.day is None))
+        if filing.date.day is None:
+            width = max(x_of(filing.date.last_day + datetime.timedelta(days=1)) - left, 3)
+            extent = (left, left + width)
+        else:
+            width = 0
+            extent = (left - DOT_RADIUS, left + DOT_RADIUS)
+        ends = row_ends[lane_of(filing)]
+        row = next((i for i, taken in enumerate(ends) if taken + 12 <= extent[0]), len(ends))
+        ends[row : row + 1] = [extent[1]]
+        placed.append((filing, lane_of(filing), row, left, width))
+
+    tops, y = {}, AXIS_HEIGHT
+    for lane in lanes:
+        tops[lane] = y
+        y += len(row_ends[lane]) * ROW_HEIGHT + LANE_GAP
+    marks = [
+        Mark(f, round(left, 1), round(width, 1), tops[lane] + (row + 0.5) * ROW_HEIGHT, width > 0)
+        for f, lane, row, left, width in placed
+    ]
     return {
         "width": WIDTH,
-        "height": AXIS_HEIGHT + len(lanes) * LANE_HEIGHT + 4,
-        "label_width": LABEL_WIDTH,
-        "lanes": [
-            {"label": label, "y": AXIS_HEIGHT + i * LANE_HEIGHT + LANE_HEIGHT / 2}
-            for i, label in enumerate(lanes)
-        ],
+        "height": y,
+        "lanes": [{"label": lane, "y": tops[lane] + ROW_HEIGHT / 2} for lane in lanes if lane],
         "years": [
             {"year": year, "x": round(x_of(datetime.date(year, 1, 1)), 1)}
             for year in range(start.year, end.year)
