@@ -1,0 +1,107 @@
+from django.contrib import admin
+
+from filings.models import Filing
+
+from .models import Agency, Alias, Case, CaseLink, CaseParty, Claim, Party
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "abbreviation", "kind", "parent")
+    list_filter = ("kind",)
+    list_select_related = ("parent",)
+    search_fields = ("name", "abbreviation", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent",)
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    extra = 1
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "affiliation", "position")
+    list_filter = ("kind", "affiliation__kind")
+    list_select_related = ("affiliation",)
+    search_fields = ("name", "slug", "aliases__name")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("affiliation",)
+    inlines = [AliasInline]
+
+
+@admin.register(Alias)
+class AliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "party")
+    list_filter = ("party__kind",)
+    list_select_related = ("party",)
+    search_fields = ("name", "party__name")
+    autocomplete_fields = ("party",)
+
+
+class FilingInline(admin.TabularInline):
+    model = Filing
+    fields = ("kind", "date", "title", "sequence", "slug")
+    show_change_link = True
+    extra = 0
+
+
+class CasePartyInline(admin.TabularInline):
+    model = CaseParty
+    fields = ("party", "role", "title", "joined", "left")
+    autocomplete_fields = ("party",)
+    extra = 0
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    fields = ("position", "slug", "title", "disposition")
+    extra = 0
+
+
+class CaseLinkInline(admin.TabularInline):
+    model = CaseLink
+    fk_name = "from_case"
+    fields = ("kind", "to_case", "note")
+    autocomplete_fields = ("to_case",)
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("caption", "kind", "status", "court", "judge", "filed", "closed")
+    list_filter = ("kind", "status", "court", "agencies")
+    list_select_related = ("court", "judge")
+    search_fields = ("caption", "slug", "docket_number")
+    prepopulated_fields = {"slug": ("caption",)}
+    autocomplete_fields = ("court", "judge", "agencies")
+    readonly_fields = ("updated_at",)
+    inlines = [CasePartyInline, ClaimInline, FilingInline, CaseLinkInline]
+
+
+@admin.register(CaseParty)
+class CasePartyAdmin(admin.ModelAdmin):
+    list_display = ("party", "role", "title", "case", "joined", "left")
+    list_filter = ("role",)
+    list_select_related = ("party", "case")
+    search_fields = ("party__name", "case__caption")
+    autocomplete_fields = ("case", "party")
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ("title", "case", "disposition", "position")
+    list_filter = ("disposition",)
+    list_select_related = ("case",)
+    search_fields = ("title", "slug", "case__caption")
+    autocomplete_fields = ("case",)
+
+
+@admin.register(CaseLink)
+class CaseLinkAdmin(admin.ModelAdmin):
+    list_display = ("from_case", "kind", "to_case", "note")
+    list_filter = ("kind",)
+    list_select_related = ("from_case", "to_case")
+    search_fields = ("from_case__caption", "to_case__caption", "note")
+    autocomplete_fields = ("from_case", "to_case")
