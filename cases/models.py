@@ -11,6 +11,22 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+def related_for_key(instance, label, *fields):
+    """The first related object set among fields, for building a natural key.
+
+    loaddata leaves a foreign key empty when a fixture names an object that does
+    not exist. Say so, rather than fail with an AttributeError about None.
+    """
+    for field in fields:
+        related = getattr(instance, field, None)
+        if related is not None:
+            return related
+    names = " or ".join(str(instance._meta.get_field(field).verbose_name) for field in fields)
+    raise ValueError(
+        f"{instance._meta.verbose_name.capitalize()} {label!r} names a {names} that does not exist."
+    )
+
+
 class Agency(models.Model):
     class Kind(models.TextChoices):
         REGULATOR = "regulator", "Regulator"
@@ -109,7 +125,7 @@ class Alias(models.Model):
         return self.name
 
     def natural_key(self):
-        return (self.name, *self.party.natural_key())
+        return (self.name, *related_for_key(self, self.name, "party").natural_key())
 
     natural_key.dependencies = ["cases.party"]
 
@@ -276,7 +292,11 @@ class CaseParty(models.Model):
         return f"{self.party} ({self.get_role_display()}) in {self.case}"
 
     def natural_key(self):
-        return (self.case.slug, self.party.slug, self.role)
+        return (
+            related_for_key(self, self.role, "case").slug,
+            related_for_key(self, self.role, "party").slug,
+            self.role,
+        )
 
     natural_key.dependencies = ["cases.case", "cases.party"]
 
@@ -315,7 +335,7 @@ class Claim(models.Model):
         return self.title
 
     def natural_key(self):
-        return (self.case.slug, self.slug)
+        return (related_for_key(self, self.slug, "case").slug, self.slug)
 
     natural_key.dependencies = ["cases.case"]
 
@@ -355,6 +375,10 @@ class CaseLink(models.Model):
         return f"{self.from_case} → {self.to_case} ({self.get_kind_display()})"
 
     def natural_key(self):
-        return (self.from_case.slug, self.to_case.slug, self.kind)
+        return (
+            related_for_key(self, self.kind, "from_case").slug,
+            related_for_key(self, self.kind, "to_case").slug,
+            self.kind,
+        )
 
     natural_key.dependencies = ["cases.case"]

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from functools import total_ordering
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.dates import MONTHS
 
-ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# re.ASCII: without it \d also matches other scripts' digits, such as "２０２３".
+ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 
 
 @total_ordering
@@ -159,6 +161,12 @@ class PartialDateField(models.CharField):
     def __init__(self, *args, **kwargs):
         kwargs["max_length"] = 10
         super().__init__(*args, **kwargs)
+        # CharField adds a MaxLengthValidator, but validators see the parsed
+        # PartialDate, which has no len(): full_clean() would raise TypeError.
+        # The ISO prefix is at most 10 characters by construction.
+        self.validators[:] = [
+            v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)
+        ]
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from cases.models import Agency, Case, Claim, Party
+from cases.models import Agency, Case, Claim, Party, related_for_key
 from cases.partial_dates import PartialDateField
 
 KEY_PHRASE_MAX_WORDS = 12
@@ -164,7 +164,7 @@ class Filing(models.Model):
         return f"{self.case.get_absolute_url()}#{self.anchor}"
 
     def natural_key(self):
-        return (self.case.slug, self.slug)
+        return (related_for_key(self, self.slug, "case").slug, self.slug)
 
     natural_key.dependencies = ["cases.case", "cases.party", "cases.agency"]
 
@@ -290,9 +290,10 @@ class Citation(models.Model):
         return f"{self.source}, para. {self.locator}: “{self.key_phrase}”"
 
     def natural_key(self):
-        case = self.case or (self.filing or self.claim).case
+        target = related_for_key(self, self.key_phrase, "case", "filing", "claim")
+        case = target if isinstance(target, Case) else target.case
         return (
-            self.source.key,
+            related_for_key(self, self.key_phrase, "source").key,
             self.locator,
             self.key_phrase,
             case.slug,
