@@ -107,7 +107,10 @@ def case_detail(request, slug):
 
 
 def party_list(request):
-    parties = Party.objects.annotate(case_count=Count("case_roles__case", distinct=True))
+    # The cases a party is in or judges, as on the party's own page.
+    parties = Party.objects.annotate(
+        case_count=Count("case_roles__case", distinct=True) + Count("cases_judged", distinct=True)
+    )
     return render(request, "cases/party_list.html", {"parties": parties})
 
 

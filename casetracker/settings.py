@@ -134,6 +134,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# WhiteNoise warns on every request when STATIC_ROOT is missing, as it is
+# before the first collectstatic.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves the collected files with far-future caching in production.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
