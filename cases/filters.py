@@ -28,6 +28,22 @@ class PartialDateFilter(django_filters.Filter):
         return qs.filter(Q(**{f"{name}__gte": value.iso}) | Q(**{f"{name}__in": coarser}))
 
 
+def involving(model):
+    """A choice of agency or party by slug that keeps what involves it.
+
+    The queryset filtered must have involving_agency() or involving_party(),
+    as cases and filings do.
+    """
+    name = model._meta.model_name
+    return django_filters.ModelChoiceFilter(
+        queryset=model.objects.all(),
+        to_field_name="slug",
+        label=name.capitalize(),
+        empty_label=f"Any {name}",
+        method=lambda queryset, _, value: getattr(queryset, f"involving_{name}")(value),
+    )
+
+
 class CaseFilter(django_filters.FilterSet):
     SORTS = {
         "activity": (F("latest_activity").desc(nulls_last=True), "caption"),
@@ -37,20 +53,8 @@ class CaseFilter(django_filters.FilterSet):
     }
 
     q = django_filters.CharFilter(method="search", label="Search")
-    agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.all(),
-        to_field_name="slug",
-        method="by_agency",
-        label="Agency",
-        empty_label="Any agency",
-    )
-    party = django_filters.ModelChoiceFilter(
-        queryset=Party.objects.all(),
-        to_field_name="slug",
-        method="by_party",
-        label="Party",
-        empty_label="Any party",
-    )
+    agency = involving(Agency)
+    party = involving(Party)
     status = django_filters.ChoiceFilter(choices=Case.Status.choices, empty_label="Any status")
     kind = django_filters.ChoiceFilter(choices=Case.Kind.choices, empty_label="Any kind")
     filed_after = PartialDateFilter(field_name="filed", bound="floor", label="Filed from")
@@ -81,12 +85,6 @@ class CaseFilter(django_filters.FilterSet):
         words |= Q(case_parties__party__name__icontains=value)
         words |= Q(case_parties__party__aliases__name__icontains=value)
         return self.matching(queryset, words)
-
-    def by_agency(self, queryset, name, value):
-        return self.matching(queryset, Q(agencies=value) | Q(court=value))
-
-    def by_party(self, queryset, name, value):
-        return self.matching(queryset, Q(case_parties__party=value) | Q(judge=value))
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*self.SORTS[value])

@@ -138,6 +138,20 @@ class CaseQuerySet(models.QuerySet):
         """What readers may see. Every public view starts here."""
         return self.all()
 
+    # Many-valued conditions go through a subquery, so that they neither
+    # duplicate cases nor skew the latest-activity annotation.
+    def involving_party(self, party):
+        """Cases a party is in or judges."""
+        return self.filter(
+            pk__in=Case.objects.filter(models.Q(case_parties__party=party) | models.Q(judge=party))
+        )
+
+    def involving_agency(self, agency):
+        """Cases an agency brought or heard."""
+        return self.filter(
+            pk__in=Case.objects.filter(models.Q(agencies=agency) | models.Q(court=agency))
+        )
+
     def with_activity(self):
         """Annotate the date of the latest dated entry (ISO prefixes sort by date)."""
         return self.annotate(latest_activity=models.Max("filings__date"))

@@ -56,6 +56,12 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+if not ALLOWED_HOSTS and not DEBUG:
+    # Django would otherwise answer every request with 400 Bad Request.
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must list the site's host names (comma-separated) "
+        "when DJANGO_DEBUG is off."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

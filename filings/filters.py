@@ -1,6 +1,6 @@
 import django_filters
 
-from cases.filters import PartialDateFilter
+from cases.filters import PartialDateFilter, involving
 from cases.models import Agency, Party
 
 from .models import Filing
@@ -9,20 +9,8 @@ from .models import Filing
 class TimelineFilter(django_filters.FilterSet):
     """Entries across cases, e.g. everything from February 2025."""
 
-    agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.all(),
-        to_field_name="slug",
-        method="by_agency",
-        label="Agency",
-        empty_label="Any agency",
-    )
-    party = django_filters.ModelChoiceFilter(
-        queryset=Party.objects.all(),
-        to_field_name="slug",
-        method="by_party",
-        label="Party",
-        empty_label="Any party",
-    )
+    agency = involving(Agency)
+    party = involving(Party)
     kind = django_filters.ChoiceFilter(choices=Filing.Kind.choices, empty_label="Any kind")
     after = PartialDateFilter(field_name="date", bound="floor", label="From")
     before = PartialDateFilter(field_name="date", bound="ceiling", label="Until")
@@ -30,9 +18,3 @@ class TimelineFilter(django_filters.FilterSet):
     class Meta:
         model = Filing
         fields = []
-
-    def by_agency(self, queryset, name, value):
-        return queryset.involving_agency(value)
-
-    def by_party(self, queryset, name, value):
-        return queryset.involving_party(value)

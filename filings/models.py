@@ -80,13 +80,15 @@ class FilingQuerySet(models.QuerySet):
 
     def involving_party(self, party):
         """Entries in the cases a party is in or judges, and entries it filed."""
-        cases = Case.objects.filter(Q(case_parties__party=party) | Q(judge=party))
-        return self.filter(Q(case__in=cases.values("pk")) | Q(filed_by_party=party))
+        return self.filter(
+            Q(case__in=Case.objects.involving_party(party)) | Q(filed_by_party=party)
+        )
 
     def involving_agency(self, agency):
         """Entries in the cases an agency brought or heard, and entries it filed."""
-        cases = Case.objects.filter(Q(agencies=agency) | Q(court=agency))
-        return self.filter(Q(case__in=cases.values("pk")) | Q(filed_by_agency=agency))
+        return self.filter(
+            Q(case__in=Case.objects.involving_agency(agency)) | Q(filed_by_agency=agency)
+        )
 
     def for_timeline(self):
         """Everything an entry shows: its case, filer, and citations with their sources."""

@@ -26,6 +26,12 @@ def test_app_refuses_to_start_without_secret_key_when_debug_is_off():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_app_refuses_to_start_without_allowed_hosts_when_debug_is_off():
+    result = start(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_ALLOWED_HOSTS must list" in result.stderr
+
+
 def test_app_starts_with_secret_key_and_debug_off():
     result = start(
         DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="a.example"
