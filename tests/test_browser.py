@@ -137,7 +137,7 @@ def test_reader_journey(seeded_live, new_page, javascript):
     expect(page.locator(f"#{fragment}:target")).to_have_count(1)
 
 
-@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("width", [1280, 375, 360])
 def test_case_page_screenshot_and_no_horizontal_scroll(seeded_live, new_page, width):
     page = new_page(viewport={"width": width, "height": 900})
     page.goto(seeded_live.url + BINANCE)

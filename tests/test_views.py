@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from cases.models import Agency, Alias, Case, CaseLink, CaseParty, Claim, Party
+from cases.models import Agency, Alias, Case, CaseLink, CaseParty, CaseQuerySet, Claim, Party
 from cases.partial_dates import PartialDate
 from filings.models import Citation, Filing, Source
 
@@ -181,6 +181,20 @@ def test_unknown_addresses_get_the_sites_not_found_page(client, seeded, url):
     html = get(client, url, status=404)
     assert "<h1>Not found</h1>" in html
     assert "Case Tracker" in html  # the site's own template, not a bare server page
+
+
+def test_a_server_error_gets_the_sites_error_page(client, seeded, monkeypatch):
+    def broken(self):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(CaseQuerySet, "published", broken)
+    client.raise_request_exception = False
+    response = client.get("/cases/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<h1>Something went wrong</h1>" in html
+    assert "Case Tracker" in html
+    assert "simulated failure" not in html
 
 
 # The SEC v. Binance page
