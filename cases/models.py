@@ -1,9 +1,50 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from .partial_dates import PartialDateField
+
+
+def track_history():
+    """Every change an editor can make is recorded, with who made it and when.
+
+    The historical tables live in the history app, so that exporting the cases
+    and filings apps exports the record, not its audit trail.
+    """
+    return HistoricalRecords(app="history")
+
+
+class Publishable(models.Model):
+    """Published state and an edit counter for what readers see on its own page.
+
+    ``version`` goes up with every save; the admin refuses a save made from a
+    form opened at an older version, so that no editor overwrites another's
+    change unseen.
+    """
+
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Readers see only published entries. New ones start as drafts.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, help_text="When an editor last changed it."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Counted from the stored row, not this instance: a revert saves an old
+        # version's values, and its number must still go up.
+        stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True)
+        self.version = (stored.first() or 0) + 1 if self.pk else 1
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
 
 
 class SlugManager(models.Manager):
@@ -49,6 +90,7 @@ class Agency(models.Model):
     )
 
     objects = SlugManager()
+    history = track_history()
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +128,7 @@ class Party(models.Model):
     )
 
     objects = SlugManager()
+    history = track_history()
 
     class Meta:
         ordering = ["name"]
@@ -113,6 +156,7 @@ class Alias(models.Model):
     name = models.CharField(max_length=200, help_text='Another name sources use, e.g. "CZ".')
 
     objects = AliasManager()
+    history = track_history()
 
     class Meta:
         ordering = ["name"]
@@ -136,7 +180,7 @@ class CaseQuerySet(models.QuerySet):
 
     def published(self):
         """What readers may see. Every public view starts here."""
-        return self.all()
+        return self.filter(is_published=True)
 
     # Many-valued conditions go through a subquery, so that they neither
     # duplicate cases nor skew the latest-activity annotation.
@@ -153,11 +197,12 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def with_activity(self):
-        """Annotate the date of the latest dated entry (ISO prefixes sort by date)."""
-        return self.annotate(latest_activity=models.Max("filings__date"))
+        """Annotate the date of the latest published entry (ISO prefixes sort by date)."""
+        published = models.Q(filings__is_published=True)
+        return self.annotate(latest_activity=models.Max("filings__date", filter=published))
 
 
-class Case(models.Model):
+class Case(Publishable):
     class Kind(models.TextChoices):
         CIVIL = "civil", "Civil"
         CRIMINAL = "criminal", "Criminal"
@@ -215,11 +260,8 @@ class Case(models.Model):
     outcome = models.TextField(blank=True, help_text="How it ended, in our own words.")
     summary = models.TextField(blank=True, help_text="What the case is about, in our own words.")
 
-    updated_at = models.DateTimeField(
-        default=timezone.now, editable=False, help_text="When an editor last changed it."
-    )
-
     objects = CaseQuerySet.as_manager()
+    history = track_history()
 
     class Meta:
         ordering = ["caption"]
@@ -227,12 +269,13 @@ class Case(models.Model):
     def __str__(self):
         return self.caption
 
-    def save(self, *args, **kwargs):
-        self.updated_at = timezone.now()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("case-detail", args=[self.slug])
+
+    def clean(self):
+        if self.filed and self.closed and self.closed.last_day < self.filed.first_day:
+            message = f"A case cannot close ({self.closed}) before it was filed ({self.filed})."
+            raise ValidationError({"closed": message})
 
     def natural_key(self):
         return (self.slug,)
@@ -291,6 +334,7 @@ class CaseParty(models.Model):
     )
 
     objects = CasePartyManager()
+    history = track_history()
 
     class Meta:
         ordering = ["role", "party__name"]
@@ -338,6 +382,7 @@ class Claim(models.Model):
     position = models.PositiveIntegerField(default=0, help_text="Order among the case's claims.")
 
     objects = ClaimManager()
+    history = track_history()
 
     class Meta:
         ordering = ["case", "position", "pk"]
@@ -373,6 +418,7 @@ class CaseLink(models.Model):
     )
 
     objects = CaseLinkManager()
+    history = track_history()
 
     class Meta:
         ordering = ["from_case", "kind"]

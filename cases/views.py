@@ -1,5 +1,6 @@
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -67,14 +68,24 @@ def case_list(request):
 
 
 def case_detail(request, slug):
+    return case_page(request, slug, preview=False)
+
+
+@staff_member_required
+def case_preview(request, slug):
+    """The case page with its drafts, for editors to check before publishing."""
+    return case_page(request, slug, preview=True)
+
+
+def case_page(request, slug, preview):
+    cases = Case.objects.all() if preview else Case.objects.published()
+    links = CaseLink.objects.select_related("from_case", "to_case")
     case = get_object_or_404(
-        Case.objects.published()
-        .select_related("court", "judge")
-        .prefetch_related(
+        cases.select_related("court", "judge").prefetch_related(
             "agencies",
             Prefetch("case_parties", queryset=CaseParty.objects.select_related("party")),
-            Prefetch("links_from", queryset=CaseLink.objects.select_related("to_case")),
-            Prefetch("links_to", queryset=CaseLink.objects.select_related("from_case")),
+            Prefetch("links_from", queryset=links.filter(to_case__in=cases)),
+            Prefetch("links_to", queryset=links.filter(from_case__in=cases)),
             Prefetch(
                 "claims",
                 queryset=Claim.objects.prefetch_related(
@@ -86,13 +97,15 @@ def case_detail(request, slug):
         slug=slug,
     )
     order = newest_first(request)
-    filings = list(case.filings.published().for_timeline())
+    filings = case.filings.all() if preview else case.filings.published()
+    filings = list(filings.for_timeline())
     entries = order_entries(filings, newest_first=bool(order))
     roles = {}
     for case_party in case.case_parties.all():
         roles.setdefault(case_party.get_role_display(), []).append(case_party)
     context = {
         "case": case,
+        "preview": preview,
         "entries": entries,
         "newest_first": order,
         "roles": roles,
@@ -108,15 +121,18 @@ def case_detail(request, slug):
 
 def party_list(request):
     # The cases a party is in or judges, as on the party's own page.
+    in_case = Q(case_roles__case__is_published=True)
+    judged = Q(cases_judged__is_published=True)
     parties = Party.objects.annotate(
-        case_count=Count("case_roles__case", distinct=True) + Count("cases_judged", distinct=True)
+        case_count=Count("case_roles__case", filter=in_case, distinct=True)
+        + Count("cases_judged", filter=judged, distinct=True)
     )
     return render(request, "cases/party_list.html", {"parties": parties})
 
 
 def agency_list(request):
     agencies = Agency.objects.select_related("parent").annotate(
-        case_count=Count("cases_brought", distinct=True)
+        case_count=Count("cases_brought", filter=Q(cases_brought__is_published=True), distinct=True)
     )
     return render(request, "cases/agency_list.html", {"agencies": agencies})
 

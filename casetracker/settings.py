@@ -71,8 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "simple_history",
     "cases",
     "filings",
+    "history",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records the signed-in editor as the author of each history entry.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "casetracker.urls"
@@ -152,6 +156,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Uploaded files: only the source texts editors attach to check key phrases.
+# They stay on this machine (var/ is git-ignored) and are never served.
+MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # `loaddata seed` finds fixtures/seed.json.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", cases.home, name="home"),
     path("cases/", cases.case_list, name="case-list"),
     path("cases/<slug:slug>/", cases.case_detail, name="case-detail"),
+    path("preview/cases/<slug:slug>/", cases.case_preview, name="case-preview"),
     path("timeline/", filings.timeline, name="timeline"),
     path("parties/", cases.party_list, name="party-list"),
     path("parties/<slug:slug>/", cases.party_detail, name="party-detail"),

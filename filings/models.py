@@ -1,13 +1,14 @@
 from itertools import combinations
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 
-from cases.models import Agency, Case, Claim, Party, related_for_key
+from cases.models import Agency, Case, Claim, Party, Publishable, related_for_key, track_history
 from cases.partial_dates import PartialDateField
 
 KEY_PHRASE_MAX_WORDS = 12
@@ -54,8 +55,16 @@ class Source(models.Model):
     language_note = models.CharField(
         max_length=300, blank=True, help_text="Original language, translation, or quality of text."
     )
+    text_file = models.FileField(
+        "text for checking",
+        upload_to="source-texts/",
+        blank=True,
+        help_text="Optional: the source's plain text, kept on this machine only (under var/media) "
+        "so that key phrases can be checked against it. It is never shown or exported.",
+    )
 
     objects = SourceManager()
+    history = track_history()
 
     class Meta:
         ordering = ["key"]
@@ -69,6 +78,25 @@ class Source(models.Model):
     def natural_key(self):
         return (self.key,)
 
+    def paragraphs(self):
+        """The text's paragraphs (its non-blank lines), or None when no text is at hand.
+
+        The text is the attached file or, for the seed articles, the file of
+        the same name in SEED_ARTICLES_DIR.
+        """
+        if self.text_file:
+            try:
+                with self.text_file.open("rb") as file:
+                    text = file.read().decode("utf-8", errors="replace")
+            except FileNotFoundError:
+                return None
+        else:
+            path = settings.SEED_ARTICLES_DIR / self.key
+            if Path(self.key).name != self.key or not path.is_file():
+                return None
+            text = path.read_text(encoding="utf-8")
+        return [line for line in text.splitlines() if line.strip()]
+
 
 class FilingQuerySet(models.QuerySet):
     def get_by_natural_key(self, case_slug, slug):
@@ -76,7 +104,7 @@ class FilingQuerySet(models.QuerySet):
 
     def published(self):
         """What readers may see. Every public view starts here."""
-        return self.all()
+        return self.filter(is_published=True, case__is_published=True)
 
     def involving_party(self, party):
         """Entries in the cases a party is in or judges, and entries it filed."""
@@ -100,7 +128,7 @@ class FilingQuerySet(models.QuerySet):
         )
 
 
-class Filing(models.Model):
+class Filing(Publishable):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", "Complaint"
         MOTION = "motion", "Motion"
@@ -113,7 +141,8 @@ class Filing(models.Model):
         STATEMENT = "statement", "Statement"
         OTHER = "other", "Other"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="filings")
+    # PROTECT here and NO ACTION in the database: a case with entries cannot be deleted.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="filings")
     slug = models.SlugField(max_length=100, help_text="Permalink anchor, unique within the case.")
     sequence = models.PositiveIntegerField(
         help_text="Orders entries on the same date, and places undated ones, within the case. "
@@ -143,11 +172,8 @@ class Filing(models.Model):
     docket_entry = models.PositiveIntegerField(null=True, blank=True)
     document_url = models.URLField(blank=True)
 
-    updated_at = models.DateTimeField(
-        default=timezone.now, editable=False, help_text="When an editor last changed it."
-    )
-
     objects = FilingQuerySet.as_manager()
+    history = track_history()
 
     class Meta:
         ordering = ["case", "sequence", "pk"]
@@ -158,10 +184,6 @@ class Filing(models.Model):
     def __str__(self):
         return f"{self.date or 'Undated'}: {self.title}"
 
-    def save(self, *args, **kwargs):
-        self.updated_at = timezone.now()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return f"{self.case.get_absolute_url()}#{self.anchor}"
 
@@ -169,6 +191,16 @@ class Filing(models.Model):
         return (related_for_key(self, self.slug, "case").slug, self.slug)
 
     natural_key.dependencies = ["cases.case", "cases.party", "cases.agency"]
+
+    def date_warning(self):
+        """A doubt about the adopted date that does not block saving it."""
+        filed = self.case.filed if self.case_id else None
+        if self.date and filed and self.date.last_day < filed.first_day:
+            return (
+                f"The date {self.date} is before the case was filed ({filed}). "
+                "News dates can be fuzzy, so this is allowed; check the sources."
+            )
+        return None
 
     @property
     def anchor(self):
@@ -258,6 +290,7 @@ class Citation(models.Model):
     )
 
     objects = CitationManager()
+    history = track_history()
 
     class Meta:
         ordering = ["source", "locator", "pk"]
@@ -290,6 +323,23 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.source}, para. {self.locator}: “{self.key_phrase}”"
+
+    def clean(self):
+        """Check the key phrase against the source's text, when the text is at hand."""
+        paragraphs = self.source.paragraphs() if self.source_id else None
+        if not paragraphs or not self.locator:
+            return
+        if self.locator > len(paragraphs):
+            raise ValidationError(
+                {"locator": f"The text of {self.source.key} has {len(paragraphs)} paragraphs."}
+            )
+        if self.key_phrase and self.key_phrase not in paragraphs[self.locator - 1]:
+            raise ValidationError(
+                {
+                    "key_phrase": f"These words are not in paragraph {self.locator} of "
+                    f"{self.source.key} as written. Copy them exactly."
+                }
+            )
 
     def natural_key(self):
         target = related_for_key(self, self.key_phrase, "case", "filing", "claim")

@@ -543,7 +543,12 @@ def dated_cases(seeded):
         ("SEC v. Gamma", "gamma", "2023"),
     ]:
         Case.objects.create(
-            caption=caption, slug=slug, kind="civil", status="active", filed=filed
+            is_published=True,
+            caption=caption,
+            slug=slug,
+            kind="civil",
+            status="active",
+            filed=filed,
         ).agencies.add(sec)
 
 
@@ -583,9 +588,15 @@ def test_case_list_pages_keep_the_filters_in_their_links(client, seeded):
     sec = Agency.objects.get(slug="sec")
     for n in range(20):
         Case.objects.create(
-            caption=f"SEC v. Extra {n:02d}", slug=f"extra-{n:02d}", kind="civil", status="active"
+            is_published=True,
+            caption=f"SEC v. Extra {n:02d}",
+            slug=f"extra-{n:02d}",
+            kind="civil",
+            status="active",
         ).agencies.add(sec)
-    Case.objects.create(caption="Not SEC", slug="not-sec", kind="civil", status="active")
+    Case.objects.create(
+        is_published=True, caption="Not SEC", slug="not-sec", kind="civil", status="active"
+    )
 
     first = get(client, "/cases/?agency=sec&sort=caption")
     first_cases = listed_cases(first)
@@ -939,7 +950,13 @@ def test_data_is_escaped_on_every_page(client, seeded):
     party = Party.objects.create(name=f"Evil {SCRIPT}", slug="evil", kind="person")
     Alias.objects.create(party=party, name=SCRIPT)
     case = Case.objects.create(
-        caption=SCRIPT, slug="xss", kind="civil", status="active", summary=SCRIPT, outcome=SCRIPT
+        is_published=True,
+        caption=SCRIPT,
+        slug="xss",
+        kind="civil",
+        status="active",
+        summary=SCRIPT,
+        outcome=SCRIPT,
     )
     case.agencies.add(sec)
     CaseParty.objects.create(case=case, party=party, role="defendant", title=SCRIPT)
@@ -950,6 +967,7 @@ def test_data_is_escaped_on_every_page(client, seeded):
     source = Source.objects.create(key="xss.txt", title=SCRIPT, publisher=SCRIPT)
     Citation.objects.create(source=source, locator=1, key_phrase=SCRIPT, claim=claim)
     filing = Filing.objects.create(
+        is_published=True,
         case=case,
         slug="f",
         sequence=10,
@@ -1019,6 +1037,7 @@ def generate_cases(count=30):
             position="Director",
         )
         case = Case.objects.create(
+            is_published=True,
             caption=f"SEC v. Generated Exchange {i}",
             slug=f"generated-case-{i}",
             kind="civil",
@@ -1050,6 +1069,7 @@ def generate_cases(count=30):
         previous = None
         for j, date in enumerate(dates):
             filing = Filing.objects.create(
+                is_published=True,
                 case=case,
                 slug=f"entry-{j}",
                 sequence=10 * (j + 1),
@@ -1089,6 +1109,7 @@ def generate_cases(count=30):
             reported_number=i,
         )
         filing = Filing.objects.create(
+            is_published=True,
             case=binance,
             slug=f"generated-{i}",
             sequence=100 + i,
