@@ -225,7 +225,9 @@ class Case(Publishable):
 
     caption = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, blank=True, help_text="Blank when no source says."
+    )
     status = models.CharField(max_length=20, choices=Status.choices)
     court = models.ForeignKey(
         Agency,
@@ -410,6 +412,13 @@ class CaseLink(models.Model):
         RELATED_ENFORCEMENT = "related_enforcement", "Related enforcement action"
         APPEAL = "appeal", "Appeal"
 
+    # How the link reads from the other case's page, where from_case is listed.
+    INVERSE_LABELS = {
+        Kind.PARALLEL_CRIMINAL: "Parallel civil or regulatory matter",
+        Kind.RELATED_ENFORCEMENT: "Related enforcement action",
+        Kind.APPEAL: "Appealed from",
+    }
+
     from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_from")
     to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_to")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -433,6 +442,9 @@ class CaseLink(models.Model):
 
     def __str__(self):
         return f"{self.from_case} → {self.to_case} ({self.get_kind_display()})"
+
+    def get_inverse_kind_display(self):
+        return self.INVERSE_LABELS[self.kind]
 
     def natural_key(self):
         return (

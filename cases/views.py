@@ -50,7 +50,7 @@ def home(request):
 
 def case_list(request):
     data = request.GET.copy()
-    data.setdefault("sort", "activity")
+    data["sort"] = data.get("sort") or "activity"
     filterset = CaseFilter(
         data,
         queryset=Case.objects.published()
@@ -111,6 +111,9 @@ def case_page(request, slug, preview):
         "roles": roles,
         "overview": overview(filings),
         "latest_entry": max((f.date for f in filings if f.date), default=None),
+        # The entries the filed and closed dates come from, to flag their disputes.
+        "filed_entry": next((f for f in filings if case.filed and f.date == case.filed), None),
+        "closed_entry": next((f for f in filings if case.closed and f.date == case.closed), None),
         "last_updated": max([case.updated_at, *(f.updated_at for f in filings)]),
     }
     if order is None:

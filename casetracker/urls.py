@@ -1,8 +1,18 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from cases import views as cases
 from filings import views as filings
+
+
+class SourceKeyConverter(StringConverter):
+    """The characters a source key may have (filings.models.SOURCE_KEY)."""
+
+    regex = r"[A-Za-z0-9._-]+"
+
+
+register_converter(SourceKeyConverter, "sourcekey")
 
 urlpatterns = [
     path("", cases.home, name="home"),
@@ -14,6 +24,6 @@ urlpatterns = [
     path("parties/<slug:slug>/", cases.party_detail, name="party-detail"),
     path("agencies/", cases.agency_list, name="agency-list"),
     path("agencies/<slug:slug>/", cases.agency_detail, name="agency-detail"),
-    path("sources/<str:key>/", filings.source_detail, name="source-detail"),
+    path("sources/<sourcekey:key>/", filings.source_detail, name="source-detail"),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,8 @@ from cases.models import Agency, Case, Claim, Party, Publishable, related_for_ke
 from cases.partial_dates import PartialDateField
 
 KEY_PHRASE_MAX_WORDS = 12
+# A source's key appears in its URL (see casetracker/urls.py).
+SOURCE_KEY = r"^[A-Za-z0-9._-]+\Z"
 
 
 class KeyPhraseField(models.CharField):
@@ -45,7 +48,11 @@ class Source(models.Model):
     key = models.CharField(
         max_length=100,
         unique=True,
-        help_text="Stable identifier; for the seed articles, the file name.",
+        validators=[
+            RegexValidator(SOURCE_KEY, "Use only letters, digits, dots, hyphens and underscores.")
+        ],
+        help_text="Stable identifier, part of the source's address; for the seed articles, "
+        "the file name.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     title = models.CharField(max_length=300, help_text="A descriptive title in our own words.")
@@ -212,17 +219,26 @@ class Filing(Publishable):
         return [c for c in self.citations.all() if c.reported_date or c.reported_after_id]
 
     @cached_property
-    def is_disputed(self):
-        """Whether sources disagree with each other or with the adopted date.
+    def conflicting_citations(self):
+        """The citations whose version disagrees with another one or with the adopted date.
 
         Dates agree when one is a prefix of the other ("2025-05" and
         "2025-05-29"); an order ("after the plea") must fit the adopted dates.
         """
         versions = self.date_versions()
-        dates = [d for d in [self.date, *(c.reported_date for c in versions)] if d]
-        if any(not a.agrees_with(b) for a, b in combinations(dates, 2)):
-            return True
-        return any(not c.order_agrees(self.date) for c in versions)
+        conflicting = {c for c in versions if not c.order_agrees(self.date)}
+        dated = [c for c in versions if c.reported_date]
+        if self.date:
+            conflicting.update(c for c in dated if not c.reported_date.agrees_with(self.date))
+        for a, b in combinations(dated, 2):
+            if not a.reported_date.agrees_with(b.reported_date):
+                conflicting.update((a, b))
+        return conflicting
+
+    @cached_property
+    def is_disputed(self):
+        """Whether sources disagree with each other or with the adopted date."""
+        return bool(self.conflicting_citations)
 
 
 class CitationManager(models.Manager):

@@ -46,7 +46,10 @@ def source_detail(request, key):
         "source": source,
         "citations": citations,
         "disputed_filings": list(
-            dict.fromkeys(c.filing for c in citations if c.filing and c.filing.is_disputed)
+            # Where this source's own version is one of those in conflict.
+            dict.fromkeys(
+                c.filing for c in citations if c.filing and c in c.filing.conflicting_citations
+            )
         ),
         "disputed_counts": list(
             dict.fromkeys(c.case for c in citations if c.case and c.case.claim_counts_disputed)

@@ -137,6 +137,18 @@ BAD_FIXTURES = [
         problem=["Citation 'sued' names a case or filing or claim that does not exist"],
     ),
     BadFixture(
+        "value-outside-the-choices",
+        valid=[AGENCY],
+        bad=fixture_text(AGENCY, {**CASE, "fields": {**CASE["fields"], "status": "bogus"}}),
+        problem=["cases.Case", "status: Value 'bogus' is not a valid choice."],
+    ),
+    BadFixture(
+        "case-closed-before-it-was-filed",
+        valid=[AGENCY],
+        bad=fixture_text(AGENCY, {**CASE, "fields": {**CASE["fields"], "closed": "2022"}}),
+        problem=["closed: A case cannot close (2022) before it was filed (June 2023)."],
+    ),
+    BadFixture(
         "invalid-partial-date",
         valid=[AGENCY],
         bad=fixture_text(AGENCY, {**CASE, "fields": {**CASE["fields"], "filed": "2023-13"}}),

@@ -7,12 +7,17 @@ cause). This command reports the whole chain of messages as a CommandError,
 which manage.py prints without a traceback, exiting with status 1. Loading
 still happens in one transaction, so a failure leaves the database as it was.
 
+Validation: Django checks each value's type as it loads but not the model's
+rules (choices, validators, clean()). This command runs those on every
+loaded object, without the uniqueness checks the database makes itself.
+
 History: loaddata saves rows raw, and django-simple-history records nothing
 for raw saves. So that an editor's first change has a "before", this command
 adds an entry for each loaded object that has no history yet, or whose
 content differs from its latest entry. Loading the same data twice adds none.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError
 from django.core.management.commands import loaddata
 from django.db.models.signals import post_save
@@ -28,8 +33,20 @@ def describe(error):
         message = str(current).strip()
         if message and not any(message in seen for seen in messages):
             messages.append(message)
-        current = current.__cause__ or current.__context__
+        suppressed = current.__suppress_context__
+        current = current.__cause__ or (None if suppressed else current.__context__)
     return " ".join(messages) or type(error).__name__
+
+
+def validate(instance):
+    """Run the model's rules on a loaded object; loaddata reports which object failed."""
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+        raise ValueError(problems) from None
 
 
 def record_history(loaded):
@@ -63,11 +80,12 @@ class Command(loaddata.Command):
             raise CommandError(describe(error)) from error
 
     def loaddata(self, fixture_labels):
-        """Load inside Django's transaction, then record history in the same one."""
+        """Load inside Django's transaction, validating each object, then record history."""
         loaded = {}
 
         def collect(sender, instance, raw=False, **kwargs):
             if raw and hasattr(sender._meta, "simple_history_manager_attribute"):
+                validate(instance)
                 loaded.setdefault(sender, {})[instance.pk] = instance
 
         post_save.connect(collect, weak=False)
