@@ -1,12 +1,15 @@
 from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
 from filings.models import Filing
 
+from .editing import PublishingAdmin, preview_link
 from .models import Agency, Alias, Case, CaseLink, CaseParty, Claim, Party
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(SimpleHistoryAdmin):
     list_display = ("name", "abbreviation", "kind", "parent")
     list_filter = ("kind",)
     list_select_related = ("parent",)
@@ -21,7 +24,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(SimpleHistoryAdmin):
     list_display = ("name", "kind", "affiliation", "position")
     list_filter = ("kind", "affiliation__kind")
     list_select_related = ("affiliation",)
@@ -32,7 +35,7 @@ class PartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(SimpleHistoryAdmin):
     list_display = ("name", "party")
     list_filter = ("party__kind",)
     list_select_related = ("party",)
@@ -42,7 +45,7 @@ class AliasAdmin(admin.ModelAdmin):
 
 class FilingInline(admin.TabularInline):
     model = Filing
-    fields = ("kind", "date", "title", "sequence", "slug")
+    fields = ("kind", "date", "title", "sequence", "slug", "is_published")
     show_change_link = True
     extra = 0
 
@@ -69,19 +72,46 @@ class CaseLinkInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    list_display = ("caption", "kind", "status", "court", "judge", "filed", "closed")
-    list_filter = ("kind", "status", "court", "agencies")
-    list_select_related = ("court", "judge")
-    search_fields = ("caption", "slug", "docket_number")
+class CaseAdmin(PublishingAdmin):
+    list_display = (
+        "caption",
+        "kind",
+        "status",
+        "is_published",
+        "filing_count",
+        "court",
+        "filed",
+        "closed",
+    )
+    list_filter = ("agencies", "status", "kind", "is_published")
+    list_select_related = ("court",)
+    # Captions, docket numbers, and the names and aliases of the parties.
+    search_fields = (
+        "caption",
+        "slug",
+        "docket_number",
+        "case_parties__party__name",
+        "case_parties__party__aliases__name",
+    )
     prepopulated_fields = {"slug": ("caption",)}
     autocomplete_fields = ("court", "judge", "agencies")
-    readonly_fields = ("updated_at",)
+    readonly_fields = ("preview", "version", "updated_at")
     inlines = [CasePartyInline, ClaimInline, FilingInline, CaseLinkInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(filing_count=Count("filings"))
+
+    @admin.display(description="Entries", ordering="filing_count")
+    def filing_count(self, obj):
+        return obj.filing_count
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return preview_link(obj) if obj.pk else "Save the case first."
 
 
 @admin.register(CaseParty)
-class CasePartyAdmin(admin.ModelAdmin):
+class CasePartyAdmin(SimpleHistoryAdmin):
     list_display = ("party", "role", "title", "case", "joined", "left")
     list_filter = ("role",)
     list_select_related = ("party", "case")
@@ -90,7 +120,7 @@ class CasePartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(SimpleHistoryAdmin):
     list_display = ("title", "case", "disposition", "position")
     list_filter = ("disposition",)
     list_select_related = ("case",)
@@ -99,7 +129,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseLink)
-class CaseLinkAdmin(admin.ModelAdmin):
+class CaseLinkAdmin(SimpleHistoryAdmin):
     list_display = ("from_case", "kind", "to_case", "note")
     list_filter = ("kind",)
     list_select_related = ("from_case", "to_case")

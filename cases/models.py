@@ -41,8 +41,9 @@ class Publishable(models.Model):
     def save(self, *args, **kwargs):
         # Counted from the stored row, not this instance: a revert saves an old
         # version's values, and its number must still go up.
+        # A restored object (pk set, no stored row) continues from its own number.
         stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True)
-        self.version = (stored.first() or 0) + 1 if self.pk else 1
+        self.version = max(stored.first() or 0, self.version) + 1 if self.pk else 1
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 

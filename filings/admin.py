@@ -1,6 +1,14 @@
-from django.contrib import admin
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases.editing import PublishingAdmin, preview_link
 
 from .models import Citation, Filing, Source
 
@@ -10,7 +18,7 @@ URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ("key", "kind", "title", "publisher", "published")
     list_filter = ("kind", "publisher")
     search_fields = ("key", "title", "publisher", "url")
@@ -25,14 +33,81 @@ class CitationInline(admin.StackedInline):
     extra = 0
 
 
+class DisputedFilter(admin.SimpleListFilter):
+    """Whether the sources agree. Disputes are computed in Python, so this
+    reads every filing's citations once (two queries), whatever the page size."""
+
+    title = "sources"
+    parameter_name = "disputed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Disagree"), ("no", "Agree")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"yes", "no"}:
+            return queryset
+        filings = Filing.objects.prefetch_related("citations__reported_after")
+        disputed = [filing.pk for filing in filings if filing.is_disputed]
+        if self.value() == "yes":
+            return queryset.filter(pk__in=disputed)
+        return queryset.exclude(pk__in=disputed)
+
+
+class CitedFilter(admin.SimpleListFilter):
+    title = "citations"
+    parameter_name = "cited"
+
+    def lookups(self, request, model_admin):
+        return [("no", "No citation")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(citations__isnull=True)
+        return queryset
+
+
 @admin.register(Filing)
-class FilingAdmin(admin.ModelAdmin):
-    list_display = ("date", "title", "case", "kind", "disputed")
+class FilingAdmin(PublishingAdmin):
+    list_display = ("date", "title", "case", "kind", "is_published", "disputed")
     list_display_links = ("title",)
-    list_filter = ("kind", "case")
-    search_fields = ("title", "slug", "case__caption")
+    list_filter = (
+        ("case__agencies", admin.RelatedOnlyFieldListFilter),
+        "case__status",
+        "kind",
+        "is_published",
+        DisputedFilter,
+        CitedFilter,
+        "case",
+    )
+    # Newest first; "2025" sorts before "2025-05", which sorts before its days.
+    ordering = (F("date").desc(nulls_last=True), "case", "sequence")
+    search_fields = (
+        "title",
+        "slug",
+        "case__caption",
+        "filed_by_party__name",
+        "filed_by_party__aliases__name",
+        "case__case_parties__party__name",
+        "case__case_parties__party__aliases__name",
+    )
     autocomplete_fields = ("case", "filed_by_party", "filed_by_agency")
-    readonly_fields = ("updated_at",)
+    fields = (
+        "case",
+        "slug",
+        "sequence",
+        "kind",
+        "title",
+        "summary",
+        "date",
+        "date_check",
+        "date_note",
+        ("filed_by_party", "filed_by_agency"),
+        ("docket_entry", "document_url"),
+        "is_published",
+        "preview",
+        ("version", "updated_at"),
+    )
+    readonly_fields = ("date_check", "preview", "version", "updated_at")
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     inlines = [CitationInline]
 
@@ -45,13 +120,107 @@ class FilingAdmin(admin.ModelAdmin):
             .prefetch_related(Prefetch("citations", queryset=citations))
         )
 
+    def get_urls(self):
+        deleted = path(
+            "deleted/",
+            self.admin_site.admin_view(self.deleted_view),
+            name="filings_filing_deleted",
+        )
+        return [deleted, *super().get_urls()]
+
     @admin.display(boolean=True, description="Disputed")
     def disputed(self, obj):
         return obj.is_disputed
 
+    @admin.display(description="Date check")
+    def date_check(self, obj):
+        if not obj.pk:
+            return "Shown after saving."
+        return obj.date_warning() or "No doubts about this date."
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return preview_link(obj.case, f"#{obj.anchor}") if obj.pk else "Save the entry first."
+
+    def save_model(self, request, obj, form, change):
+        restoring = change and not Filing.objects.filter(pk=obj.pk).exists()
+        super().save_model(request, obj, form, change)
+        if restoring:
+            restore_citations(obj, request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_dates(request, form.instance.pk)
+
+    def deleted_view(self, request):
+        """Deleted filings, each linking to its history, where it can be restored."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        existing = Filing.objects.values("pk")
+        deletions = (
+            Filing.history.filter(history_type="-")
+            .exclude(id__in=existing)
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Deleted filings",
+            "opts": self.model._meta,
+            "deletions": [
+                (record, reverse("admin:filings_filing_history", args=[record.id]))
+                for record in deletions
+            ],
+        }
+        return TemplateResponse(request, "admin/filings/filing/deleted.html", context)
+
+
+def restore_citations(filing, user):
+    """Bring back the citations deleted with a filing that is being restored.
+
+    Those are the ones whose deletion was recorded in the moments before the
+    filing's own (the database deletes them first, in the same transaction).
+    """
+    deleted = Filing.history.filter(id=filing.pk, history_type="-").first()
+    if deleted is None:
+        return
+    window = deleted.history_date - datetime.timedelta(seconds=10)
+    deletions = Citation.history.filter(
+        filing_id=filing.pk, history_type="-", history_date__gte=window
+    ).order_by("-history_date")
+    existing = set(Citation.objects.filter(filing=filing).values_list("pk", flat=True))
+    for record in deletions:
+        if record.id in existing:
+            continue
+        citation = record.instance
+        citation._history_user = user
+        citation._change_reason = "Restored with its filing"
+        citation.save()
+        existing.add(record.id)
+
+
+def warn_about_dates(request, filing_pk):
+    """Doubts that do not block saving, shown once the filing is saved."""
+    citations = Citation.objects.select_related("source", "reported_after")
+    filing = Filing.objects.prefetch_related(Prefetch("citations", queryset=citations)).get(
+        pk=filing_pk
+    )
+    if warning := filing.date_warning():
+        messages.warning(request, f"Date: {warning}")
+    if filing.is_disputed:
+        versions = ", ".join(
+            f"{c.source.key} says {c.reported_date or 'after ' + str(c.reported_after)}"
+            for c in filing.conflicting_citations
+        )
+        messages.warning(
+            request,
+            f"Sources now disagree on the date of “{filing.title}”: {versions}. "
+            "Readers will see “Sources disagree” with each version.",
+        )
+
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(SimpleHistoryAdmin):
     list_display = ("key_phrase", "source", "locator", "target")
     list_filter = ("source__kind", "fact")
     list_select_related = ("source", "filing__case", "claim__case", "case")
@@ -65,3 +234,8 @@ class CitationAdmin(admin.ModelAdmin):
         if obj.claim:
             return f"{obj.claim.case}: {obj.claim}"
         return f"{obj.case}: {obj.get_fact_display()}"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.filing_id:
+            warn_about_dates(request, obj.filing_id)

@@ -77,7 +77,7 @@ CHANGELISTS = {
     "cases/claim": 5,
     "cases/caselink": 5,
     "filings/source": 6,
-    "filings/filing": 7,
+    "filings/filing": 8,
     "filings/citation": 5,
 }
 
