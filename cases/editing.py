@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 BOOKKEEPING = {"version", "updated_at"}
@@ -57,7 +58,7 @@ class VersionCheckForm(forms.ModelForm):
         before, after = history.filter(version=seen).first(), history.first()
         if before and after:
             changes = [
-                f"{self.instance._meta.get_field(change.field).verbose_name}: "
+                f"{capfirst(self.instance._meta.get_field(change.field).verbose_name)}: "
                 f"“{change.old}” → “{change.new}”"
                 for change in after.diff_against(before, excluded_fields=BOOKKEEPING).changes
             ]

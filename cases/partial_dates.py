@@ -44,7 +44,8 @@ class PartialDate:
         if self.day is not None:
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
-                raise ValueError(f"day {self.day} is not in {self.year}-{self.month:02d}")
+                month = f"{MONTHS[self.month]} {self.year}"
+                raise ValueError(f"{month} has {last} days, so there is no day {self.day}")
 
     @classmethod
     def parse(cls, value):

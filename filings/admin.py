@@ -106,6 +106,7 @@ class FilingAdmin(PublishingAdmin):
         "is_published",
         "preview",
         ("version", "updated_at"),
+        "seen_version",  # hidden; see cases.editing.VersionCheckForm
     )
     readonly_fields = ("date_check", "preview", "version", "updated_at")
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS

@@ -650,7 +650,7 @@ def test_case_list_pages_keep_the_filters_in_their_links(client, seeded):
             "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (month 13 is not between 1 and 12).",
         ),
         ("filed_after=June+2023", "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
-        ("filed_after=2023-02-30", "day 30 is not in 2023-02"),
+        ("filed_after=2023-02-30", "February 2023 has 28 days, so there is no day 30"),
         ("agency=nope", "Select a valid choice. That choice is not one of the available choices."),
         ("party=nope", "Select a valid choice. That choice is not one of the available choices."),
         ("status=bogus", "Select a valid choice. bogus is not one of the available choices."),

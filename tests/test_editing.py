@@ -1,0 +1,477 @@
+"""The editors' workflow: roles, drafts, history and revert, validation, no lost updates."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
+from django.db.models.fields.files import FieldFile
+
+from cases.models import Agency, Case, Party
+from filings.models import Citation, Filing, Source
+
+BINANCE = "/cases/sec-v-binance/"
+ARTICLE_000 = "000_26f21f1ec1e397ac.txt"
+
+
+def admin_form_data(response, **changes):
+    """What the browser would post back from an admin change form, with some changes."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    inlines = response.context.get("inline_admin_formsets", [])
+    for inline in inlines:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False or isinstance(value, FieldFile):
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+    data.update(changes)
+    return data
+
+
+def filing(slug):
+    return Filing.objects.get(case__slug="sec-v-binance", slug=slug)
+
+
+def change_url(obj):
+    return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+
+
+def public(client, url):
+    return client.get(url).content.decode()
+
+
+# Roles
+
+
+def test_editors_group_has_exactly_the_editing_permissions(db):
+    permissions = set(
+        Group.objects.get(name="Editors").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    for model in ("agency", "party", "case", "source", "filing", "citation"):
+        app = "filings" if model in {"source", "filing", "citation"} else "cases"
+        assert {(app, f"add_{model}"), (app, f"change_{model}")} <= permissions
+    for model in ("agency", "party", "case"):
+        assert ("cases", f"delete_{model}") not in permissions
+    assert ("filings", "delete_source") not in permissions
+    assert ("filings", "delete_filing") in permissions
+    assert not {codename for app, codename in permissions if app == "auth"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/cases/case/add/",
+        "/admin/filings/filing/add/",
+        "/admin/filings/citation/add/",
+        "/admin/filings/source/add/",
+        "/admin/cases/party/add/",
+        "/admin/cases/agency/add/",
+    ],
+)
+def test_an_editor_can_add_what_the_record_needs(editor_client, url):
+    assert editor_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["cases/case", "cases/party", "cases/agency"])
+def test_an_editor_cannot_delete_cases_parties_or_agencies(editor_client, seeded, model):
+    obj = apps.get_model(model.replace("/", ".")).objects.first()
+    response = editor_client.post(f"/admin/{model}/{obj.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_an_editor_can_delete_a_filing(editor_client, seeded):
+    response = editor_client.post(
+        f"/admin/filings/filing/{filing('binance-response').pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Filing.objects.filter(slug="binance-response").exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/auth/user/", "/admin/auth/user/add/", "/admin/auth/group/"]
+)
+def test_an_editor_cannot_manage_users(editor_client, url):
+    assert editor_client.get(url).status_code == 403
+
+
+def test_createeditor_makes_a_staff_editor_without_a_prompt(db, monkeypatch, django_user_model):
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a long enough passphrase")
+    call_command("createeditor", "alice", "--no-input", "--email=a@example.org", stdout=StringIO())
+    alice = django_user_model.objects.get(username="alice")
+    assert alice.is_staff and not alice.is_superuser
+    assert list(alice.groups.values_list("name", flat=True)) == ["Editors"]
+    assert alice.check_password("a long enough passphrase")
+    assert alice.has_perm("filings.add_filing") and not alice.has_perm("cases.delete_case")
+
+
+@pytest.mark.parametrize(
+    "password, problem",
+    [
+        (None, "Set DJANGO_EDITOR_PASSWORD"),
+        ("123", "This password is too short."),
+    ],
+)
+def test_createeditor_refuses_without_a_good_password(
+    db, monkeypatch, django_user_model, password, problem
+):
+    monkeypatch.delenv("DJANGO_EDITOR_PASSWORD", raising=False)
+    if password:
+        monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", password)
+    with pytest.raises(CommandError, match=problem):
+        call_command("createeditor", "bob", "--no-input")
+    assert not django_user_model.objects.filter(username="bob").exists()
+
+
+def test_createeditor_refuses_a_taken_username(make_editor, monkeypatch):
+    make_editor("carol")
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a long enough passphrase")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("createeditor", "carol", "--no-input")
+
+
+# Drafts and publishing
+
+
+def add_draft_filing(client, date="2025-03", title="Court sets a hearing"):
+    """An editor adds an entry with one citation to SEC v. Binance, as the admin form does."""
+    case = Case.objects.get(slug="sec-v-binance")
+    source = Source.objects.get(key=ARTICLE_000)
+    response = client.post(
+        "/admin/filings/filing/add/",
+        {
+            "case": case.pk,
+            "slug": "hearing",
+            "sequence": 55,
+            "kind": "order",
+            "title": title,
+            "date": date,
+            "citations-TOTAL_FORMS": 1,
+            "citations-INITIAL_FORMS": 0,
+            "citations-0-source": source.pk,
+            "citations-0-locator": 1,
+            "citations-0-key_phrase": "filing a joint stipulation",
+            "citations-0-reported_date": date,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return Filing.objects.get(slug="hearing")
+
+
+def test_a_new_filing_is_a_draft_hidden_from_readers(editor_client, seeded, client):
+    draft = add_draft_filing(editor_client)
+    assert not draft.is_published
+    reader = type(client)()
+    for url in ["/", BINANCE, "/timeline/", "/parties/changpeng-zhao/", f"/sources/{ARTICLE_000}/"]:
+        assert "Court sets a hearing" not in public(reader, url), url
+    assert "Court sets a hearing" not in public(reader, "/timeline/?after=2025-03&before=2025-03")
+
+
+def test_the_preview_shows_drafts_to_staff_only(editor_client, seeded, client, django_user_model):
+    add_draft_filing(editor_client)
+    url = "/preview/cases/sec-v-binance/"
+    html = public(editor_client, url)
+    assert "<strong>Preview.</strong>" in html
+    assert "Court sets a hearing" in between_entry(html, "hearing")
+    assert '<span class="badge draft">Draft</span>' in between_entry(html, "hearing")
+    assert '<meta name="robots" content="noindex">' in html
+
+    reader = type(client)()
+    assert reader.get(url).status_code == 302  # to the admin login
+    reader.force_login(django_user_model.objects.create_user("reader", password="x"))
+    response = reader.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def between_entry(html, slug):
+    start = html.index(f'id="entry-{slug}"')
+    return html[start : html.index("</li>", start)]
+
+
+def test_publishing_shows_the_filing_in_its_place_with_its_precision(editor_client, seeded):
+    draft = add_draft_filing(editor_client)
+    response = editor_client.post(
+        "/admin/filings/filing/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "1 filing published." in response.content.decode()
+    html = public(type(editor_client)(), BINANCE)
+    entry = between_entry(html, "hearing")
+    assert '<time datetime="2025-03">March 2025</time>' in entry
+    assert "March 1" not in entry
+    order = [
+        html.index(f'id="entry-{slug}"') for slug in ["second-stay-request", "hearing", "dismissal"]
+    ]
+    assert order == sorted(order)
+    record = draft.history.first()
+    assert record.history_change_reason == "Published" and record.history_user.username == "editor"
+
+
+def test_unpublishing_hides_it_again(editor_client, seeded):
+    dismissal = filing("dismissal")
+    editor_client.post(
+        "/admin/filings/filing/", {"action": "unpublish", "_selected_action": [dismissal.pk]}
+    )
+    assert 'id="entry-dismissal"' not in public(type(editor_client)(), BINANCE)
+
+
+def test_a_draft_case_is_not_found_and_not_listed(editor_client, seeded):
+    case = Case.objects.get(slug="sec-v-kraken")
+    editor_client.post("/admin/cases/case/", {"action": "unpublish", "_selected_action": [case.pk]})
+    reader = type(editor_client)()
+    assert reader.get("/cases/sec-v-kraken/").status_code == 404
+    assert "/cases/sec-v-kraken/" not in public(reader, "/cases/")
+    assert "/cases/sec-v-kraken/" not in public(reader, BINANCE)  # not as a related case
+    preview = public(editor_client, "/preview/cases/sec-v-kraken/")
+    assert "and the case itself is a draft" in preview
+
+
+def test_view_on_site_goes_to_the_public_permalink(editor_client, seeded):
+    dismissal = filing("dismissal")
+    page = public(editor_client, change_url(dismissal))
+    content_type = ContentType.objects.get_for_model(Filing)
+    view_on_site = f"/admin/r/{content_type.pk}/{dismissal.pk}/"
+    assert f'href="{view_on_site}"' in page
+    response = editor_client.get(view_on_site)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/cases/sec-v-binance/#entry-dismissal")
+    # And the preview link, for drafts.
+    assert 'href="/preview/cases/sec-v-binance/#entry-dismissal"' in page
+
+
+# History and revert
+
+
+def test_loading_the_seed_leaves_one_history_entry_per_object_and_reloading_adds_none(seeded):
+    counts = {}
+    for app in ("cases", "filings"):
+        for model in apps.get_app_config(app).get_models():
+            history = model.history
+            assert history.count() == model.objects.count(), model
+            assert set(history.values_list("history_type", flat=True)) == {"+"}
+            counts[model] = history.count()
+    call_command("loaddata", "seed", verbosity=0)
+    assert {model: model.history.count() for model in counts} == counts
+
+
+def test_an_edit_is_recorded_with_its_author_and_the_field_differences(editor_client, seeded):
+    dismissal = filing("dismissal")
+    page = editor_client.get(change_url(dismissal))
+    response = editor_client.post(
+        change_url(dismissal), admin_form_data(page, title="Case dismissed for good")
+    )
+    assert response.status_code == 302
+    latest = dismissal.history.first()
+    assert latest.history_type == "~" and latest.history_user.username == "editor"
+    history_page = public(editor_client, change_url(dismissal).replace("change/", "history/"))
+    assert "Case dismissed for good" in history_page
+    assert "Joint stipulation dismisses the case with prejudice" in history_page
+
+
+def test_reverting_from_the_history_view_restores_the_earlier_version(editor_client, seeded):
+    dismissal = filing("dismissal")
+    original = dismissal.history.get()
+    page = editor_client.get(change_url(dismissal))
+    editor_client.post(change_url(dismissal), admin_form_data(page, title="A wrong title"))
+    revert_url = f"/admin/filings/filing/{dismissal.pk}/history/{original.history_id}/"
+    revert_page = editor_client.get(revert_url)
+    assert revert_page.status_code == 200
+    response = editor_client.post(revert_url, admin_form_data(revert_page))
+    assert response.status_code == 302
+    dismissal.refresh_from_db()
+    assert dismissal.title == original.title
+    assert dismissal.history.count() == 3 and dismissal.version == 3
+
+
+def test_a_deleted_filing_is_listed_and_restored_with_its_citations(editor_client, seeded):
+    response_filing = filing("binance-response")
+    pk, citations = response_filing.pk, set(response_filing.citations.values_list("pk", flat=True))
+    assert citations
+    editor_client.post(f"/admin/filings/filing/{pk}/delete/", {"post": "yes"})
+    assert response_filing.history.first().history_type == "-"
+    assert not Citation.objects.filter(pk__in=citations).exists()
+
+    deleted_page = public(editor_client, "/admin/filings/filing/deleted/")
+    assert f'href="/admin/filings/filing/{pk}/history/"' in deleted_page
+    last = (
+        Filing.history.filter(id=pk, history_type="~").first()
+        or Filing.history.filter(id=pk, history_type="+").get()
+    )
+    revert_url = f"/admin/filings/filing/{pk}/history/{last.history_id}/"
+    response = editor_client.post(revert_url, admin_form_data(editor_client.get(revert_url)))
+    assert response.status_code == 302
+    restored = Filing.objects.get(pk=pk)
+    assert set(restored.citations.values_list("pk", flat=True)) == citations
+    assert "binance-response" not in public(editor_client, "/admin/filings/filing/deleted/")
+
+
+def test_history_is_recorded_for_every_model_an_editor_changes(editor_client, seeded):
+    for model in (Agency, Party, Source):
+        obj = model.objects.first()
+        page = editor_client.get(change_url(obj))
+        assert editor_client.post(change_url(obj), admin_form_data(page)).status_code == 302
+        assert obj.history.first().history_user.username == "editor", model
+
+
+# Validation
+
+
+def test_a_case_closed_before_it_was_filed_is_an_error_on_closed(editor_client, seeded):
+    case = Case.objects.get(slug="sec-v-binance")
+    page = editor_client.get(change_url(case))
+    response = editor_client.post(change_url(case), admin_form_data(page, closed="2022-12"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["closed"] == [
+        "A case cannot close (December 2022) before it was filed (June 2023)."
+    ]
+
+
+@pytest.mark.parametrize(
+    "date, problem",
+    [
+        ("2023-13", "month 13 is not between 1 and 12"),
+        ("2023-02-30", "February 2023 has 28 days, so there is no day 30"),
+    ],
+)
+def test_an_impossible_date_is_an_error_on_the_date(editor_client, seeded, date, problem):
+    dismissal = filing("dismissal")
+    page = editor_client.get(change_url(dismissal))
+    response = editor_client.post(change_url(dismissal), admin_form_data(page, date=date))
+    assert response.status_code == 200
+    assert problem in response.context["adminform"].form.errors["date"][0]
+
+
+def test_a_filing_dated_before_its_case_is_saved_with_a_warning(editor_client, seeded):
+    draft = add_draft_filing(editor_client, date="2023-01")
+    assert draft.date.iso == "2023-01"
+    page = editor_client.get(change_url(draft))
+    response = editor_client.post(change_url(draft), admin_form_data(page), follow=True)
+    text = response.content.decode()
+    assert "Date: The date January 2023 is before the case was filed (June 2023)." in text
+    assert "before the case was filed" in public(editor_client, change_url(draft))
+
+
+def test_a_key_phrase_not_in_the_source_is_an_error_on_the_key_phrase(editor_client, seeded):
+    dismissal = filing("dismissal")
+    page = editor_client.get(change_url(dismissal))
+    data = admin_form_data(page)
+    data["citations-0-key_phrase"] = "words this article never uses"
+    response = editor_client.post(change_url(dismissal), data)
+    assert response.status_code == 200
+    inline = response.context["inline_admin_formsets"][0].formset
+    assert "not in paragraph" in inline.forms[0].errors["key_phrase"][0]
+
+
+def test_a_citation_that_disagrees_is_saved_and_the_filing_shown_disputed(editor_client, seeded):
+    plea = Filing.objects.get(case__slug="doj-binance-criminal", slug="plea")
+    assert not plea.is_disputed
+    page = editor_client.get(change_url(plea))
+    data = admin_form_data(page)
+    data["citations-0-reported_date"] = "2022-11"
+    response = editor_client.post(change_url(plea), data, follow=True)
+    assert "Sources now disagree on the date of" in response.content.decode()
+    plea = Filing.objects.prefetch_related("citations").get(pk=plea.pk)
+    assert plea.is_disputed
+
+
+# No lost updates
+
+
+def test_the_second_of_two_editors_saving_the_same_filing_is_refused(client, seeded, make_editor):
+    first, second = type(client)(), type(client)()
+    first.force_login(make_editor("alice"))
+    second.force_login(make_editor("bob"))
+    dismissal = filing("dismissal")
+    url = change_url(dismissal)
+    alice_form, bob_form = first.get(url), second.get(url)
+
+    assert first.post(url, admin_form_data(alice_form, title="Alice's title")).status_code == 302
+    response = second.post(url, admin_form_data(bob_form, summary="Bob's summary"))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert len(errors) == 1
+    assert errors[0].startswith("Not saved: alice saved this filing after you opened it")
+    assert (
+        "Title: “Joint stipulation dismisses the case with prejudice” → “Alice's title”"
+        in errors[0]
+    )
+    assert "Bob&#x27;s summary" in response.content.decode()  # bob's input is kept
+    dismissal.refresh_from_db()
+    assert dismissal.title == "Alice's title" and dismissal.summary != "Bob's summary"
+    titles = list(dismissal.history.values_list("title", flat=True))
+    assert titles == ["Alice's title", "Joint stipulation dismisses the case with prejudice"]
+
+
+# Safe deletion
+
+
+def test_a_case_with_filings_cannot_be_deleted(admin_client, seeded):
+    case = Case.objects.get(slug="sec-v-binance")
+    page = admin_client.get(f"/admin/cases/case/{case.pk}/delete/").content.decode()
+    assert "would require deleting the following protected related objects" in page
+    admin_client.post(f"/admin/cases/case/{case.pk}/delete/", {"post": "yes"})
+    assert Case.objects.filter(pk=case.pk).exists()
+    with pytest.raises(ProtectedError):
+        case.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_to_delete_a_case_with_filings():
+    call_command("loaddata", "seed", verbosity=0)
+    case = Case.objects.get(slug="sec-v-binance")
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [case.pk])
+    assert Case.objects.filter(pk=case.pk).exists()
+
+
+# Admin ergonomics
+
+
+def test_the_disputed_and_uncited_filters(editor_client, seeded):
+    disputed = editor_client.get("/admin/filings/filing/?disputed=yes")
+    assert {f.slug for f in disputed.context["cl"].result_list} == {
+        "complaint",
+        "stay-motion",
+        "second-stay-request",
+        "dismissal",
+    }
+    agree = editor_client.get("/admin/filings/filing/?disputed=no")
+    assert len(agree.context["cl"].result_list) == Filing.objects.count() - 4
+    Citation.objects.filter(filing__slug="zhao-released").delete()
+    uncited = editor_client.get("/admin/filings/filing/?cited=no")
+    assert [f.slug for f in uncited.context["cl"].result_list] == ["zhao-released"]
+
+
+def test_case_search_finds_parties_by_alias_and_lists_entry_counts(editor_client, seeded):
+    response = editor_client.get("/admin/cases/case/?q=CZ")
+    counts = {case.slug: case.filing_count for case in response.context["cl"].result_list}
+    assert counts == {"sec-v-binance": 7, "doj-binance-criminal": 3}  # Zhao is in both
+
+
+def test_filings_are_ordered_by_date_with_coarser_dates_first_within_them(editor_client, seeded):
+    results = (
+        editor_client.get(
+            "/admin/filings/filing/?case__id__exact="
+            + str(Case.objects.get(slug="sec-v-binance").pk)
+        )
+        .context["cl"]
+        .result_list
+    )
+    dated = [f.date.iso for f in results if f.date]
+    assert dated == ["2025-05-29", "2025", "2025", "2023-06"]
