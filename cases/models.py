@@ -17,6 +17,13 @@ def track_history():
     return HistoricalRecords(app="history")
 
 
+def now_to_the_millisecond():
+    """The current time as fixtures store it: Django's serializer keeps milliseconds only,
+    so a dump and reload gives back exactly the same timestamp."""
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 class Publishable(models.Model):
     """Published state and an edit counter for what readers see on its own page.
 
@@ -32,7 +39,9 @@ class Publishable(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(
-        default=timezone.now, editable=False, help_text="When an editor last changed it."
+        default=now_to_the_millisecond,
+        editable=False,
+        help_text="When an editor last changed it.",
     )
 
     class Meta:
@@ -44,7 +53,7 @@ class Publishable(models.Model):
         # A restored object (pk set, no stored row) continues from its own number.
         stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True)
         self.version = max(stored.first() or 0, self.version) + 1 if self.pk else 1
-        self.updated_at = timezone.now()
+        self.updated_at = now_to_the_millisecond()
         super().save(*args, **kwargs)
 
 

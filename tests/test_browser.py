@@ -15,6 +15,9 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
+from cases.models import Case
+from filings.models import Filing, Source
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -213,3 +216,82 @@ def assert_focus_outline(locator):
         " return {style: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }"
     )
     assert style["style"] != "none" and style["width"] > 0, style
+
+
+def test_editor_journey_draft_publish_edit_and_revert(seeded_live, new_page, make_editor):
+    """An editor adds a cited entry, publishes it, edits it, and reverts the edit."""
+    make_editor("ed")
+    base = seeded_live.url
+    case = Case.objects.get(slug="sec-v-binance")
+    editor, reader = new_page(), new_page()
+
+    editor.goto(base + "/admin/login/")
+    editor.get_by_label("Username").fill("ed")
+    editor.get_by_label("Password").fill("x")
+    editor.get_by_role("button", name="Log in").click()
+    expect(editor.get_by_role("heading", name="Site administration")).to_be_visible()
+
+    # A new entry with one citation; the case comes prefilled from the URL.
+    editor.goto(f"{base}/admin/filings/filing/add/?case={case.pk}")
+    editor.locator("#id_slug").fill("hearing")
+    editor.locator("#id_sequence").fill("55")
+    editor.locator("#id_kind").select_option(label="Order or ruling")
+    editor.locator("#id_title").fill("Court sets a hearing")
+    editor.locator("#id_date").fill("2025-03")
+    editor.locator("#citations-group .add-row a").click()
+    editor.locator("[aria-labelledby=select2-id_citations-0-source-container]").click()
+    editor.locator(".select2-search__field").fill("000_")  # searches the keys
+    source = Source.objects.get(key=SOURCE_000.split("/")[2])
+    editor.locator(".select2-results__option", has_text=str(source)).click()
+    editor.locator("#id_citations-0-locator").fill("1")
+    editor.locator("#id_citations-0-key_phrase").fill("filing a joint stipulation")
+    editor.locator("#id_citations-0-reported_date").fill("2025-03")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".messagelist")).to_contain_text("was added successfully")
+    filing = Filing.objects.get(case=case, slug="hearing")
+    assert not filing.is_published and filing.citations.count() == 1
+
+    # A draft: not on the public case page.
+    reader.goto(base + BINANCE)
+    expect(reader.locator("#entry-hearing")).to_have_count(0)
+
+    # Publish it from the changelist.
+    editor.goto(base + "/admin/filings/filing/")
+    editor.locator(f'input[name="_selected_action"][value="{filing.pk}"]').check()
+    editor.locator('select[name="action"]').select_option("publish")
+    editor.get_by_role("button", name="Go").click()
+    expect(editor.locator(".messagelist")).to_contain_text("1 filing published.")
+
+    # Now public, at its place in the timeline, at month precision.
+    reader.goto(base + BINANCE)
+    entry = reader.locator("#entry-hearing")
+    expect(entry.locator("time")).to_have_attribute("datetime", "2025-03")
+    expect(entry.locator("time")).to_have_text("March 2025")
+    ids = reader.locator("ol.timeline > li").evaluate_all("items => items.map(i => i.id)")
+    assert ids.index("entry-second-stay-request") < ids.index("entry-hearing")
+    assert ids.index("entry-hearing") < ids.index("entry-dismissal")
+
+    # Edit the title, then revert the edit from the history view.
+    editor.goto(f"{base}/admin/filings/filing/{filing.pk}/change/")
+    editor.locator("#id_title").fill("A title to undo")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+    reader.goto(base + BINANCE)
+    expect(reader.locator("#entry-hearing .entry-title")).to_have_text("A title to undo")
+
+    editor.goto(f"{base}/admin/filings/filing/{filing.pk}/history/")
+    expect(editor.locator("#change-history")).to_contain_text("A title to undo")
+    published = filing.history.get(history_change_reason="Published")
+    editor.locator(f'a[href$="/history/{published.history_id}/"]').click()
+    editor.get_by_role("button", name="Revert").first.click()
+    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+    reader.goto(base + BINANCE)
+    expect(reader.locator("#entry-hearing .entry-title")).to_have_text("Court sets a hearing")
+    # Newest first: the revert, the edit, publishing, adding.
+    titles = list(filing.history.values_list("title", "is_published"))
+    assert titles == [
+        ("Court sets a hearing", True),
+        ("A title to undo", True),
+        ("Court sets a hearing", True),
+        ("Court sets a hearing", False),
+    ]

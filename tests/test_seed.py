@@ -1,5 +1,6 @@
 """The article-derived seed: idempotent loading, round trips and provenance."""
 
+import datetime
 import io
 import json
 import os
@@ -8,6 +9,7 @@ import re
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
 
 from cases.models import Case
@@ -181,3 +183,14 @@ def test_no_adopted_date_is_more_precise_than_its_sources(seeded):
         filing_dates = {f.date for f in case.filings.all()}
         for value in (case.filed, case.closed):
             assert value is None or value in filing_dates, f"{case.slug}: {value}"
+
+
+def test_saved_timestamps_keep_only_what_a_fixture_can_hold(seeded, monkeypatch):
+    # Django's serializer keeps milliseconds; a timestamp with more would not round-trip.
+    moment = datetime.datetime(2026, 1, 2, 3, 4, 5, 123, tzinfo=datetime.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    case = Case.objects.get(slug="sec-v-binance")
+    case.save()
+    assert case.updated_at == moment.replace(microsecond=0)
+    (obj,) = serializers.deserialize("json", serializers.serialize("json", [case]))
+    assert obj.object.updated_at == case.updated_at
