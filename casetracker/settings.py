@@ -70,11 +70,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "cases",
     "filings",
     "history",
+    "api",
 ]
 
 MIDDLEWARE = [

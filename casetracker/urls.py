@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 from django.urls.converters import StringConverter
 
+from cases import search
 from cases import views as cases
 from filings import views as filings
 
@@ -25,5 +26,8 @@ urlpatterns = [
     path("agencies/", cases.agency_list, name="agency-list"),
     path("agencies/<slug:slug>/", cases.agency_detail, name="agency-detail"),
     path("sources/<sourcekey:key>/", filings.source_detail, name="source-detail"),
+    path("search/", search.search, name="search"),
+    path("", include("filings.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

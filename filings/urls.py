@@ -1,0 +1,3 @@
+"""Feeds, calendar and CSV exports (built in issue 5)."""
+
+urlpatterns = []
