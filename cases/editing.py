@@ -94,7 +94,10 @@ class PublishingAdmin(SimpleHistoryAdmin):
     def set_published(self, request, queryset, published):
         changed = 0
         with transaction.atomic():
-            for obj in queryset.select_for_update().exclude(is_published=published):
+            # A fresh queryset: the changelist's may be annotated, and PostgreSQL
+            # refuses FOR UPDATE with GROUP BY.
+            selected = self.model.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+            for obj in selected.select_for_update().exclude(is_published=published):
                 obj.is_published = published
                 obj._history_user = request.user
                 obj._change_reason = "Published" if published else "Unpublished"
