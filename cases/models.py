@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -5,6 +6,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from .indexes import PostgreSQLGinIndex
 from .partial_dates import PartialDateField
 
 
@@ -143,6 +145,15 @@ class Party(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "parties"
+        # Site search on PostgreSQL (cases/search.py) queries with this very expression,
+        # read back from here, so that the query matches the index. Title words weigh more.
+        indexes = [
+            PostgreSQLGinIndex(
+                SearchVector("name", weight="A", config="english")
+                + SearchVector("description", weight="B", config="english"),
+                name="party_search",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -277,6 +288,15 @@ class Case(Publishable):
 
     class Meta:
         ordering = ["caption"]
+        # Site search on PostgreSQL (cases/search.py) queries with this very expression,
+        # read back from here, so that the query matches the index. Title words weigh more.
+        indexes = [
+            PostgreSQLGinIndex(
+                SearchVector("caption", weight="A", config="english")
+                + SearchVector("summary", "outcome", weight="B", config="english"),
+                name="case_search",
+            ),
+        ]
 
     def __str__(self):
         return self.caption

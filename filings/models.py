@@ -2,6 +2,7 @@ from itertools import combinations
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from cases.indexes import PostgreSQLGinIndex
 from cases.models import Agency, Case, Claim, Party, Publishable, related_for_key, track_history
 from cases.partial_dates import PartialDateField
 
@@ -186,6 +188,15 @@ class Filing(Publishable):
         ordering = ["case", "sequence", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["case", "slug"], name="unique_filing_slug_per_case"),
+        ]
+        # Site search on PostgreSQL (cases/search.py) queries with this very expression,
+        # read back from here, so that the query matches the index. Title words weigh more.
+        indexes = [
+            PostgreSQLGinIndex(
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("summary", weight="B", config="english"),
+                name="filing_search",
+            ),
         ]
 
     def __str__(self):
