@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 # Development defaults; production sets these in its own environment.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install run test lint
+BACKUP ?= var/backup.json
+
+.PHONY: install run test lint backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -35,6 +37,14 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Everything, history included, to $(BACKUP); restore it into an empty database.
+backup: install
+	$(BIN)/python manage.py backup $(BACKUP)
+
+restore: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py restore $(BACKUP)
 
 lint: install
 	$(BIN)/ruff check .
