@@ -1,15 +1,14 @@
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from filings.models import Filing
 
-from .editing import PublishingAdmin, preview_link
+from .editing import HistoryAdmin, PublishingAdmin, VersionCheckForm, preview_link
 from .models import Agency, Alias, Case, CaseLink, CaseParty, Claim, Party
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ("name", "abbreviation", "kind", "parent")
     list_filter = ("kind",)
     list_select_related = ("parent",)
@@ -20,11 +19,12 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 class AliasInline(admin.TabularInline):
     model = Alias
+    form = VersionCheckForm
     extra = 1
 
 
 @admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
+class PartyAdmin(HistoryAdmin):
     list_display = ("name", "kind", "affiliation", "position")
     list_filter = ("kind", "affiliation__kind")
     list_select_related = ("affiliation",)
@@ -35,7 +35,7 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(SimpleHistoryAdmin):
+class AliasAdmin(HistoryAdmin):
     list_display = ("name", "party")
     list_filter = ("party__kind",)
     list_select_related = ("party",)
@@ -44,29 +44,40 @@ class AliasAdmin(SimpleHistoryAdmin):
 
 
 class FilingInline(admin.TabularInline):
+    """The case's entries, read-only here: each is edited on its own page, where
+    its version is checked, so that this page cannot overwrite it."""
+
     model = Filing
-    fields = ("kind", "date", "title", "sequence", "slug", "is_published")
+    fields = ("kind", "date", "title", "sequence", "is_published")
+    readonly_fields = fields
     show_change_link = True
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class CasePartyInline(admin.TabularInline):
     model = CaseParty
-    fields = ("party", "role", "title", "joined", "left")
+    form = VersionCheckForm
+    fields = ("party", "role", "title", "joined", "left", "seen_version")
     autocomplete_fields = ("party",)
     extra = 0
 
 
 class ClaimInline(admin.TabularInline):
     model = Claim
-    fields = ("position", "slug", "title", "disposition")
+    form = VersionCheckForm
+    fields = ("position", "slug", "title", "disposition", "seen_version")
     extra = 0
 
 
 class CaseLinkInline(admin.TabularInline):
     model = CaseLink
     fk_name = "from_case"
-    fields = ("kind", "to_case", "note")
+    form = VersionCheckForm
+    fields = ("kind", "to_case", "note", "seen_version")
     autocomplete_fields = ("to_case",)
     extra = 0
 
@@ -111,7 +122,7 @@ class CaseAdmin(PublishingAdmin):
 
 
 @admin.register(CaseParty)
-class CasePartyAdmin(SimpleHistoryAdmin):
+class CasePartyAdmin(HistoryAdmin):
     list_display = ("party", "role", "title", "case", "joined", "left")
     list_filter = ("role",)
     list_select_related = ("party", "case")
@@ -120,7 +131,7 @@ class CasePartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(HistoryAdmin):
     list_display = ("title", "case", "disposition", "position")
     list_filter = ("disposition",)
     list_select_related = ("case",)
@@ -129,7 +140,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseLink)
-class CaseLinkAdmin(SimpleHistoryAdmin):
+class CaseLinkAdmin(HistoryAdmin):
     list_display = ("from_case", "kind", "to_case", "note")
     list_filter = ("kind",)
     list_select_related = ("from_case", "to_case")

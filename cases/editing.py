@@ -1,8 +1,8 @@
-"""Editing cases and filings in the admin: publishing, history, and no lost updates."""
+"""Editing in the admin: history with revert, no lost updates, and publishing."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
@@ -28,15 +28,19 @@ class VersionCheckForm(forms.ModelForm):
         # an old version, but the editor is looking at the stored one.
         self.fields["seen_version"].initial = self.stored_version()
 
-    def stored_version(self):
+    def stored_version(self, lock=False):
         if self.instance.pk is None:
             return None
         stored = type(self.instance).objects.filter(pk=self.instance.pk)
+        if lock:
+            # Held until the admin's transaction ends, so that two saves at the
+            # same moment cannot both pass the check.
+            stored = stored.select_for_update()
         return stored.values_list("version", flat=True).first()
 
     def clean(self):
         cleaned = super().clean()
-        stored = self.stored_version()
+        stored = self.stored_version(lock=transaction.get_connection().in_atomic_block)
         if stored is None:  # a new object, or a deleted one being restored
             return cleaned
         seen = cleaned.get("seen_version")
@@ -50,6 +54,7 @@ class VersionCheckForm(forms.ModelForm):
         history = type(self.instance).history.filter(id=self.instance.pk)
         newer = list(history.filter(version__gt=seen).select_related("history_user"))
         editors = sorted({str(record.history_user or "a script") for record in newer})
+        editors = editors or ["someone"]
         message = (
             f"Not saved: {', '.join(editors)} saved this {self.instance._meta.verbose_name} "
             f"after you opened it (version {seen}, now {stored}). Your input is still below. "
@@ -73,14 +78,24 @@ def preview_link(case, anchor=""):
     return format_html('<a href="{}{}">Preview the case page with drafts</a>', url, anchor)
 
 
-class PublishingAdmin(SimpleHistoryAdmin):
-    """History with revert, publish and unpublish actions, and the version check.
-
-    The actions save each object rather than update() the queryset, so that
-    history records every change.
-    """
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every editable model's admin: history with field differences and revert,
+    and the version check against lost updates."""
 
     form = VersionCheckForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history lets anyone who may view history post a revert;
+        # reverting is a change.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class PublishingAdmin(HistoryAdmin):
+    """Publish and unpublish actions. They save each object rather than update()
+    the queryset, so that history records every change."""
+
     actions = ["publish", "unpublish"]
 
     @admin.action(description="Publish the selected %(verbose_name_plural)s")
@@ -107,3 +122,12 @@ class PublishingAdmin(SimpleHistoryAdmin):
         opts = self.model._meta
         names = opts.verbose_name if changed == 1 else opts.verbose_name_plural
         self.message_user(request, f"{changed} {names} {state}.", messages.SUCCESS)
+        if published and hasattr(self.model, "case"):
+            hidden = selected.filter(case__is_published=False).count()
+            if hidden:
+                self.message_user(
+                    request,
+                    f"{hidden} of them belong to a draft case, so readers will see them "
+                    "only once the case is published.",
+                    messages.WARNING,
+                )

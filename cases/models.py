@@ -26,20 +26,35 @@ def now_to_the_millisecond():
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-class Publishable(models.Model):
-    """Published state and an edit counter for what readers see on its own page.
+class Versioned(models.Model):
+    """An edit counter, so that no editor overwrites another's change unseen.
 
-    ``version`` goes up with every save; the admin refuses a save made from a
-    form opened at an older version, so that no editor overwrites another's
-    change unseen.
+    ``version`` goes up with every save. The admin refuses a save made from a
+    form opened at an older version (cases/editing.py).
     """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Counted from the stored row, not this instance: a revert saves an old
+        # version's values, and its number must still go up. A restored object
+        # (pk set, no stored row) continues from its own number.
+        stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True)
+        self.version = max(stored.first() or 0, self.version) + 1 if self.pk else 1
+        super().save(*args, **kwargs)
+
+
+class Publishable(Versioned):
+    """Published state, and when it last changed, for what readers see on its own page."""
 
     is_published = models.BooleanField(
         "published",
         default=False,
         help_text="Readers see only published entries. New ones start as drafts.",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(
         default=now_to_the_millisecond,
         editable=False,
@@ -50,11 +65,6 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        # Counted from the stored row, not this instance: a revert saves an old
-        # version's values, and its number must still go up.
-        # A restored object (pk set, no stored row) continues from its own number.
-        stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True)
-        self.version = max(stored.first() or 0, self.version) + 1 if self.pk else 1
         self.updated_at = now_to_the_millisecond()
         super().save(*args, **kwargs)
 
@@ -80,7 +90,7 @@ def related_for_key(instance, label, *fields):
     )
 
 
-class Agency(models.Model):
+class Agency(Versioned):
     class Kind(models.TextChoices):
         REGULATOR = "regulator", "Regulator"
         PROSECUTOR = "prosecutor", "Prosecutor"
@@ -118,7 +128,7 @@ class Agency(models.Model):
         return (self.slug,)
 
 
-class Party(models.Model):
+class Party(Versioned):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANIZATION = "organization", "Organization"
@@ -172,7 +182,7 @@ class AliasManager(models.Manager):
         return self.get(name=name, party__slug=party_slug)
 
 
-class Alias(models.Model):
+class Alias(Versioned):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200, help_text='Another name sources use, e.g. "CZ".')
 
@@ -342,7 +352,7 @@ class CasePartyManager(models.Manager):
         return self.get(case__slug=case_slug, party__slug=party_slug, role=role)
 
 
-class CaseParty(models.Model):
+class CaseParty(Versioned):
     class Role(models.TextChoices):
         PLAINTIFF = "plaintiff", "Plaintiff"
         DEFENDANT = "defendant", "Defendant"
@@ -396,7 +406,7 @@ class ClaimManager(models.Manager):
         return self.get(case__slug=case_slug, slug=slug)
 
 
-class Claim(models.Model):
+class Claim(Versioned):
     class Disposition(models.TextChoices):
         PENDING = "pending", "Pending"
         PROCEEDING = "proceeding", "Allowed to proceed"
@@ -436,7 +446,7 @@ class CaseLinkManager(models.Manager):
         return self.get(from_case__slug=from_slug, to_case__slug=to_slug, kind=kind)
 
 
-class CaseLink(models.Model):
+class CaseLink(Versioned):
     class Kind(models.TextChoices):
         PARALLEL_CRIMINAL = "parallel_criminal", "Parallel criminal matter"
         RELATED_ENFORCEMENT = "related_enforcement", "Related enforcement action"

@@ -2,13 +2,12 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Prefetch
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
-from cases.editing import PublishingAdmin, preview_link
+from cases.editing import HistoryAdmin, PublishingAdmin, VersionCheckForm, preview_link
 
 from .models import Citation, Filing, Source
 
@@ -18,7 +17,7 @@ URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ("key", "kind", "title", "publisher", "published")
     list_filter = ("kind", "publisher")
     search_fields = ("key", "title", "publisher", "url")
@@ -27,8 +26,15 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 class CitationInline(admin.StackedInline):
     model = Citation
+    form = VersionCheckForm
     fk_name = "filing"
-    fields = (("source", "locator"), "key_phrase", ("reported_date", "reported_after"), "note")
+    fields = (
+        ("source", "locator"),
+        "key_phrase",
+        ("reported_date", "reported_after"),
+        "note",
+        "seen_version",
+    )
     autocomplete_fields = ("source", "reported_after")
     extra = 0
 
@@ -46,7 +52,7 @@ class DisputedFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in {"yes", "no"}:
             return queryset
-        filings = Filing.objects.prefetch_related("citations__reported_after")
+        filings = Filing.objects.prefetch_related("citations__reported_after__case")
         disputed = [filing.pk for filing in filings if filing.is_disputed]
         if self.value() == "yes":
             return queryset.filter(pk__in=disputed)
@@ -113,7 +119,7 @@ class FilingAdmin(PublishingAdmin):
     inlines = [CitationInline]
 
     def get_queryset(self, request):
-        citations = Citation.objects.select_related("reported_after")
+        citations = Citation.objects.select_related("reported_after__case")
         return (
             super()
             .get_queryset(request)
@@ -145,9 +151,12 @@ class FilingAdmin(PublishingAdmin):
 
     def save_model(self, request, obj, form, change):
         restoring = change and not Filing.objects.filter(pk=obj.pk).exists()
-        super().save_model(request, obj, form, change)
-        if restoring:
-            restore_citations(obj, request.user)
+        # All or nothing: the history's revert view has no transaction of its own.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if restoring:
+                for problem in restore_citations(obj, request.user):
+                    messages.warning(request, problem)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -158,12 +167,14 @@ class FilingAdmin(PublishingAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         existing = Filing.objects.values("pk")
-        deletions = (
+        records = (
             Filing.history.filter(history_type="-")
             .exclude(id__in=existing)
-            .select_related("history_user")
+            .select_related("history_user", "case")
             .order_by("-history_date")
         )
+        # A filing deleted, restored and deleted again is listed once, as last deleted.
+        deletions = list({record.id: record for record in reversed(records)}.values())[::-1]
         context = {
             **self.admin_site.each_context(request),
             "title": "Deleted filings",
@@ -181,28 +192,45 @@ def restore_citations(filing, user):
 
     Those are the ones whose deletion was recorded in the moments before the
     filing's own (the database deletes them first, in the same transaction).
+    Returns what could not be brought back as it was, for the editor.
     """
     deleted = Filing.history.filter(id=filing.pk, history_type="-").first()
     if deleted is None:
-        return
+        return []
     window = deleted.history_date - datetime.timedelta(seconds=10)
     deletions = Citation.history.filter(
         filing_id=filing.pk, history_type="-", history_date__gte=window
     ).order_by("-history_date")
     existing = set(Citation.objects.filter(filing=filing).values_list("pk", flat=True))
+    problems = []
     for record in deletions:
         if record.id in existing:
             continue
+        existing.add(record.id)
         citation = record.instance
+        if not Source.objects.filter(pk=citation.source_id).exists():
+            problems.append(
+                f"Not restored: the citation “{citation.key_phrase}”; its source is gone."
+            )
+            continue
+        if (
+            citation.reported_after_id
+            and not Filing.objects.filter(pk=citation.reported_after_id).exists()
+        ):
+            citation.reported_after = None
+            problems.append(
+                f"Restored the citation “{citation.key_phrase}” without its “after” entry, "
+                "which has been deleted."
+            )
         citation._history_user = user
         citation._change_reason = "Restored with its filing"
         citation.save()
-        existing.add(record.id)
+    return problems
 
 
 def warn_about_dates(request, filing_pk):
     """Doubts that do not block saving, shown once the filing is saved."""
-    citations = Citation.objects.select_related("source", "reported_after")
+    citations = Citation.objects.select_related("source", "reported_after__case")
     filing = Filing.objects.prefetch_related(Prefetch("citations", queryset=citations)).get(
         pk=filing_pk
     )
@@ -210,7 +238,7 @@ def warn_about_dates(request, filing_pk):
         messages.warning(request, f"Date: {warning}")
     if filing.is_disputed:
         versions = ", ".join(
-            f"{c.source.key} says {c.reported_date or 'after ' + str(c.reported_after)}"
+            f"{c.source.key} says {c.reported_date or 'after ' + str(c.published_after)}"
             for c in filing.conflicting_citations
         )
         messages.warning(
@@ -221,7 +249,7 @@ def warn_about_dates(request, filing_pk):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(HistoryAdmin):
     list_display = ("key_phrase", "source", "locator", "target")
     list_filter = ("source__kind", "fact")
     list_select_related = ("source", "filing__case", "claim__case", "case")

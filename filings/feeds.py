@@ -49,8 +49,8 @@ def version_lines(filing):
         versions = []
         if citation.reported_date:
             versions.append(str(citation.reported_date))
-        if citation.reported_after:
-            after = citation.reported_after
+        if citation.published_after:
+            after = citation.published_after
             versions.append(f"after “{after.title}” ({after.date or 'date not known'})")
         note = f" ({citation.note})" if citation.note else ""
         lines.append(

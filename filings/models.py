@@ -11,7 +11,16 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from cases.indexes import PostgreSQLGinIndex
-from cases.models import Agency, Case, Claim, Party, Publishable, related_for_key, track_history
+from cases.models import (
+    Agency,
+    Case,
+    Claim,
+    Party,
+    Publishable,
+    Versioned,
+    related_for_key,
+    track_history,
+)
 from cases.partial_dates import PartialDateField
 
 KEY_PHRASE_MAX_WORDS = 12
@@ -42,7 +51,7 @@ class SourceManager(models.Manager):
         return self.get(key=key)
 
 
-class Source(models.Model):
+class Source(Versioned):
     class Kind(models.TextChoices):
         ARTICLE = "article", "News article"
         PRIMARY = "primary", "Primary document"
@@ -129,7 +138,7 @@ class FilingQuerySet(models.QuerySet):
 
     def for_timeline(self):
         """Everything an entry shows: its case, filer, and citations with their sources."""
-        citations = Citation.objects.select_related("source", "reported_after").order_by(
+        citations = Citation.objects.select_related("source", "reported_after__case").order_by(
             "source__key", "locator", "pk"
         )
         return self.select_related("case", "filed_by_party", "filed_by_agency").prefetch_related(
@@ -227,7 +236,7 @@ class Filing(Publishable):
 
     def date_versions(self):
         """The citations that say when this happened: a date, or an order."""
-        return [c for c in self.citations.all() if c.reported_date or c.reported_after_id]
+        return [c for c in self.citations.all() if c.reported_date or c.published_after]
 
     @cached_property
     def conflicting_citations(self):
@@ -264,7 +273,7 @@ class CitationManager(models.Manager):
         return self.get(target, source__key=source_key, locator=locator, key_phrase=key_phrase)
 
 
-class Citation(models.Model):
+class Citation(Versioned):
     """Links one fact to the passage of a source that states it.
 
     The fact is a filing, a claim, or a case-level fact such as a claim count.
@@ -299,11 +308,13 @@ class Citation(models.Model):
     reported_date = PartialDateField(
         null=True, blank=True, help_text="The date as this source gives it, at its precision."
     )
+    # PROTECT: clearing it on delete would happen without history. An editor
+    # must first change the citations that place entries after this one.
     reported_after = models.ForeignKey(
         Filing,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         help_text="Set when this source places the entry after another one.",
     )
@@ -383,8 +394,21 @@ class Citation(models.Model):
 
     natural_key.dependencies = ["filings.source", "filings.filing", "cases.claim", "cases.case"]
 
+    @property
+    def published_after(self):
+        """The entry this source places this one after, when readers may see it.
+
+        A draft's title and date stay out of public pages, and out of the
+        dispute computed for them.
+        """
+        after = self.reported_after
+        if after and after.is_published and after.case.is_published:
+            return after
+        return None
+
     def order_agrees(self, adopted_date):
         """False when this source's order contradicts the adopted dates."""
-        if not (self.reported_after_id and adopted_date and self.reported_after.date):
+        after = self.published_after
+        if not (after and adopted_date and after.date):
             return True
-        return adopted_date.last_day >= self.reported_after.date.first_day
+        return adopted_date.last_day >= after.date.first_day

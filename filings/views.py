@@ -26,7 +26,7 @@ def timeline(request):
 
 def source_detail(request, key):
     source = get_object_or_404(Source, key=key)
-    others = Citation.objects.select_related("source", "reported_after")
+    others = Citation.objects.select_related("source", "reported_after__case")
     published_cases = Case.objects.published()
     visible = (
         Q(filing__in=Filing.objects.published())
@@ -35,7 +35,7 @@ def source_detail(request, key):
     )
     citations = (
         source.citations.filter(visible)
-        .select_related("filing__case", "claim__case", "case", "reported_after")
+        .select_related("filing__case", "claim__case", "case", "reported_after__case")
         .prefetch_related(
             Prefetch("filing__citations", queryset=others),
             Prefetch("case__citations", queryset=others),

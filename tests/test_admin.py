@@ -115,7 +115,8 @@ def test_case_change_page_shows_inlines_with_iso_dates(admin_client):
     case = Case.objects.latest("pk")
     page = admin_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
     assert 'id="filings-group"' in page
-    assert 'name="filings-0-date" value="2023-06-05"' in page
+    # Entries are listed read-only here; each is edited on its own page.
+    assert "June 5, 2023" in page and 'name="filings-0-date"' not in page
     assert 'name="filed" value="2023-06"' in page
     assert 'id="case_parties-group"' in page and 'id="claims-group"' in page
     assert 'id="links_from-group"' in page

@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
@@ -475,3 +475,130 @@ def test_filings_are_ordered_by_date_with_coarser_dates_first_within_them(editor
     )
     dated = [f.date.iso for f in results if f.date]
     assert dated == ["2025-05-29", "2025", "2025", "2023-06"]
+
+
+# Found in review: drafts named by other entries, other routes to lost updates, restores
+
+
+def test_a_draft_named_as_the_entry_before_stays_off_public_pages(editor_client, seeded):
+    plea = Filing.objects.get(case__slug="doj-binance-criminal", slug="plea")
+    editor_client.post(
+        "/admin/filings/filing/", {"action": "unpublish", "_selected_action": [plea.pk]}
+    )
+    reader = type(editor_client)()
+    for url in [BINANCE, "/timeline/", "/sources/003_4ad433f5cb8dccfd.txt/", "/feed/"]:
+        assert plea.title not in public(reader, url), url
+    # Its date no longer decides a public dispute either: 003's order is not shown.
+    complaint = between_entry(public(reader, BINANCE), "complaint")
+    assert "Sources disagree" not in complaint
+
+
+def test_the_case_page_lists_entries_without_editing_them(editor_client, seeded):
+    case = Case.objects.get(slug="sec-v-binance")
+    page = editor_client.get(change_url(case))
+    html = page.content.decode()
+    assert 'name="filings-0-title"' not in html
+    assert "Joint stipulation dismisses the case with prejudice" in html
+
+
+def test_a_stale_citation_inline_is_refused(client, seeded, make_editor):
+    first, second = type(client)(), type(client)()
+    first.force_login(make_editor("alice"))
+    second.force_login(make_editor("bob"))
+    dismissal = filing("dismissal")
+    citation = dismissal.citations.order_by("pk").first()
+    bob_page = second.get(change_url(dismissal))
+
+    alice_page = first.get(change_url(citation))
+    first.post(change_url(citation), admin_form_data(alice_page, note="Alice's note"))
+    data = admin_form_data(bob_page)
+    data["citations-0-note"] = "Bob's note"
+    response = second.post(change_url(dismissal), data)
+
+    assert response.status_code == 200
+    inline = response.context["inline_admin_formsets"][0].formset
+    assert "Not saved: alice saved this citation" in str(inline.forms[0].non_field_errors())
+    citation.refresh_from_db()
+    assert citation.note == "Alice's note"
+
+
+def test_two_editors_on_a_party_cannot_overwrite_each_other(client, seeded, make_editor):
+    first, second = type(client)(), type(client)()
+    first.force_login(make_editor("alice"))
+    second.force_login(make_editor("bob"))
+    zhao = Party.objects.get(slug="changpeng-zhao")
+    alice_page, bob_page = first.get(change_url(zhao)), second.get(change_url(zhao))
+    first.post(change_url(zhao), admin_form_data(alice_page, description="Alice's words"))
+    response = second.post(change_url(zhao), admin_form_data(bob_page, description="Bob's"))
+    assert response.status_code == 200
+    assert "Not saved: alice saved this party" in str(
+        response.context["adminform"].form.non_field_errors()
+    )
+    zhao.refresh_from_db()
+    assert zhao.description == "Alice's words"
+
+
+def test_an_entry_another_entry_is_placed_after_cannot_be_deleted(editor_client, seeded):
+    plea = Filing.objects.get(case__slug="doj-binance-criminal", slug="plea")
+    page = public(editor_client, f"/admin/filings/filing/{plea.pk}/delete/")
+    assert "protected related objects" in page
+    editor_client.post(f"/admin/filings/filing/{plea.pk}/delete/", {"post": "yes"})
+    assert Filing.objects.filter(pk=plea.pk).exists()
+
+
+def test_restoring_a_filing_whose_after_entry_is_gone_restores_the_rest(editor_client, seeded):
+    complaint, plea = filing("complaint"), Filing.objects.get(slug="plea")
+    cited = set(complaint.citations.values_list("pk", flat=True))
+    first = complaint.history.get()
+    editor_client.post(f"/admin/filings/filing/{complaint.pk}/delete/", {"post": "yes"})
+    editor_client.post(f"/admin/filings/filing/{plea.pk}/delete/", {"post": "yes"})
+    assert not Filing.objects.filter(pk__in=[complaint.pk, plea.pk]).exists()
+
+    revert_url = f"/admin/filings/filing/{complaint.pk}/history/{first.history_id}/"
+    response = editor_client.post(
+        revert_url, admin_form_data(editor_client.get(revert_url)), follow=True
+    )
+    assert "without its “after” entry, which has been deleted" in response.content.decode()
+    restored = Filing.objects.get(pk=complaint.pk)
+    assert set(restored.citations.values_list("pk", flat=True)) == cited
+    assert not restored.citations.filter(reported_after__isnull=False).exists()
+
+
+def test_publishing_an_entry_of_a_draft_case_says_readers_wont_see_it_yet(editor_client, seeded):
+    case = Case.objects.get(slug="sec-v-kraken")
+    editor_client.post("/admin/cases/case/", {"action": "unpublish", "_selected_action": [case.pk]})
+    closure = Filing.objects.get(case=case)
+    editor_client.post(
+        "/admin/filings/filing/", {"action": "unpublish", "_selected_action": [closure.pk]}
+    )
+    response = editor_client.post(
+        "/admin/filings/filing/",
+        {"action": "publish", "_selected_action": [closure.pk]},
+        follow=True,
+    )
+    assert "1 of them belong to a draft case" in response.content.decode()
+
+
+def test_the_deleted_list_shows_each_filing_once_at_a_fixed_query_cost(
+    editor_client, seeded, django_assert_max_num_queries
+):
+    for slug in ["binance-response", "binance-welcomes-dismissal", "zhao-released"]:
+        editor_client.post(
+            f"/admin/filings/filing/{Filing.objects.get(slug=slug).pk}/delete/", {"post": "yes"}
+        )
+    with django_assert_max_num_queries(6):
+        html = public(editor_client, "/admin/filings/filing/deleted/")
+    assert html.count('/history/">') == 3
+
+
+def test_a_view_only_user_cannot_revert(client, seeded, django_user_model):
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_filing"))
+    client.force_login(viewer)
+    dismissal = filing("dismissal")
+    record = dismissal.history.get()
+    url = f"/admin/filings/filing/{dismissal.pk}/history/{record.history_id}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"title": "Changed"}).status_code == 403
+    dismissal.refresh_from_db()
+    assert dismissal.title == record.title
