@@ -172,3 +172,22 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 SEED_ARTICLES_DIR = Path(
     os.environ.get("SEED_ARTICLES_DIR", "").strip() or BASE_DIR.parent / "shared" / "seeds"
 )
+
+# The read-only JSON API under /api/ (the api app). Everyone may read it and no
+# one writes through it (writes stay in the admin), so it has no accounts.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Case Tracker API",
+    "DESCRIPTION": "Published enforcement cases and their sourced timelines, read-only. "
+    "Dates keep their precision; each entry carries its citations, each source's own "
+    "version of the date, and whether the sources disagree.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Django's slug converter, so that clients (and schemathesis) know what fits in a URL.
+    "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
+}

@@ -10,7 +10,7 @@ from filings import views as filings
 class SourceKeyConverter(StringConverter):
     """The characters a source key may have (filings.models.SOURCE_KEY)."""
 
-    regex = r"[A-Za-z0-9._-]+"
+    regex = r"(?!\.+/)[A-Za-z0-9._-]+"
 
 
 register_converter(SourceKeyConverter, "sourcekey")

@@ -25,7 +25,8 @@ from cases.partial_dates import PartialDateField
 
 KEY_PHRASE_MAX_WORDS = 12
 # A source's key appears in its URL (see casetracker/urls.py).
-SOURCE_KEY = r"^[A-Za-z0-9._-]+\Z"
+# Not dots alone: clients collapse "." and ".." in paths.
+SOURCE_KEY = r"^(?!\.+\Z)[A-Za-z0-9._-]+\Z"
 
 
 class KeyPhraseField(models.CharField):
@@ -60,7 +61,9 @@ class Source(Versioned):
         max_length=100,
         unique=True,
         validators=[
-            RegexValidator(SOURCE_KEY, "Use only letters, digits, dots, hyphens and underscores.")
+            RegexValidator(
+                SOURCE_KEY, "Use letters, digits, dots, hyphens and underscores, not dots alone."
+            )
         ],
         help_text="Stable identifier, part of the source's address; for the seed articles, "
         "the file name.",

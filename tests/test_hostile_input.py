@@ -1,4 +1,5 @@
-"""Every public address, fed hostile query strings, answers without a server error."""
+"""Every public address (pages, feeds, exports, API), fed hostile query strings,
+answers without a server error."""
 
 import pytest
 
@@ -20,6 +21,15 @@ PUBLIC = [
     "/sources/000_26f21f1ec1e397ac.txt/",
     "/search/",
     "/feed/",
+    "/api/",
+    "/api/cases/",
+    "/api/cases/sec-v-binance/",
+    "/api/filings/",
+    "/api/filings/sec-v-binance/dismissal/",
+    "/api/parties/",
+    "/api/agencies/",
+    "/api/sources/",
+    "/api/schema/",
 ]
 # Every parameter any public page reads.
 PARAMETERS = [
@@ -37,6 +47,8 @@ PARAMETERS = [
     "page",
     "cursor",
     "case",
+    "page_size",
+    "format",
 ]
 HOSTILE = {
     "garbage date": "20x3-1%2F2",
