@@ -9,7 +9,8 @@ from icalendar import Calendar
 
 from cases.models import Case
 from filings.models import Filing
-from tests.test_views import BINANCE, BINANCE_ORDER, DISPUTED, Links, generate_cases, listed_cases
+from tests.conftest import generate_cases
+from tests.test_views import BINANCE, BINANCE_ORDER, DISPUTED, Links, listed_cases
 
 CALENDAR = f"{BINANCE}calendar.ics"
 TIMELINE_CSV = f"{BINANCE}timeline.csv"
@@ -273,13 +274,6 @@ def test_the_case_list_links_to_the_csv_of_its_filters(client, seeded):
     assert link["href"] == f"/cases.csv{query}"
     assert link["text"] == "Download as CSV"
     assert [row["case"] for row in case_list_csv(client, query)] == listed_cases(html)
-
-
-@pytest.fixture(params=["seed", "seed_and_generated"])
-def dataset(request, seeded):
-    if request.param == "seed_and_generated":
-        generate_cases(30)
-    return request.param
 
 
 # (download, URL, queries, text only the generated data puts in the file)

@@ -10,7 +10,7 @@ import pytest
 from cases.models import Agency, Case, Party
 from filings import feeds
 from filings.models import Citation, Filing
-from tests.test_views import BINANCE, DISPUTED, generate_cases
+from tests.test_views import BINANCE, DISPUTED
 
 BINANCE_FEED = f"{BINANCE}feed/"
 TAG = "tag:casetracker,2025:"
@@ -243,13 +243,6 @@ def test_a_preview_of_a_draft_case_advertises_no_feed(admin_client, seeded):
     html = admin_client.get("/preview/cases/sec-v-coinbase/").content.decode()
     assert FeedLinks(html).feeds == []
     assert "/cases/sec-v-coinbase/feed/" not in html
-
-
-@pytest.fixture(params=["seed", "seed_and_generated"])
-def dataset(request, seeded):
-    if request.param == "seed_and_generated":
-        generate_cases(30)
-    return request.param
 
 
 # (feed, URL, queries, entry only the generated data puts in the feed)
