@@ -7,7 +7,9 @@ export DJANGO_DEBUG ?= true
 
 BACKUP ?= var/backup.json
 
-.PHONY: install run test lint backup restore
+WORKERS ?= 3
+
+.PHONY: install run serve test lint backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,6 +36,15 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# As in production: gunicorn, DEBUG off, static files collected for WhiteNoise.
+# Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL) in
+# the environment; DJANGO_HTTPS=false to try it over plain HTTP.
+serve: export DJANGO_DEBUG = false
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn casetracker.wsgi --bind 127.0.0.1:8000 --workers $(WORKERS)
 
 test: install
 	$(BIN)/python -m pytest

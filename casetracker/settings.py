@@ -63,6 +63,28 @@ if not ALLOWED_HOSTS and not DEBUG:
         "when DJANGO_DEBUG is off."
     )
 
+# HTTPS: on by default when debug is off. DJANGO_HTTPS=false serves plain HTTP
+# (say, `make serve` on a laptop); check --deploy then reports it.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it
+# from clients' requests); without it, every request would look like plain HTTP.
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The admin's address, so that it need not be the well-known /admin/.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "").strip() or "admin/"
+if ADMIN_PATH.startswith("/") or not ADMIN_PATH.endswith("/") or "//" in ADMIN_PATH:
+    raise ImproperlyConfigured(
+        f"DJANGO_ADMIN_PATH must be a relative path ending in a slash, like 'editors/'; "
+        f"got {ADMIN_PATH!r}."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.urls.converters import StringConverter
@@ -29,5 +30,5 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("", include("filings.urls")),
     path("api/", include("api.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -72,3 +72,39 @@ def test_postgres_keeps_connections_open_with_health_checks():
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/casetracker",
     )
     assert result.stdout.split() == ["600", "True"], result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k3Jq9-vX2pLr8sT0wY5zA7bC1dE4fG6hI8jK0lM2nO4pQ6rS8tU",
+    "DJANGO_ALLOWED_HOSTS": "cases.example.org",
+    "DJANGO_BEHIND_TLS_PROXY": "true",
+}
+
+
+def check_deploy(**env):
+    return start(
+        "from django.core.management import call_command;"
+        "call_command('check', deploy=True, fail_level='WARNING')",
+        **env,
+    )
+
+
+def test_the_documented_production_environment_passes_the_deployment_checklist():
+    result = check_deploy(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout + result.stderr
+
+
+def test_plain_http_fails_the_deployment_checklist():
+    result = check_deploy(**PRODUCTION, DJANGO_HTTPS="false")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr  # no redirect to HTTPS
+
+
+def test_the_admin_can_move_to_another_path():
+    code = "from django.urls import reverse; print(reverse('admin:index'))"
+    result = start(code, **PRODUCTION, DJANGO_ADMIN_PATH="editors-only/")
+    assert result.stdout.strip() == "/editors-only/", result.stderr
+    bad = start(code, **PRODUCTION, DJANGO_ADMIN_PATH="/admin")
+    assert "ImproperlyConfigured: DJANGO_ADMIN_PATH must be a relative path" in bad.stderr
