@@ -108,3 +108,11 @@ def test_the_admin_can_move_to_another_path():
     assert result.stdout.strip() == "/editors-only/", result.stderr
     bad = start(code, **PRODUCTION, DJANGO_ADMIN_PATH="/admin")
     assert "ImproperlyConfigured: DJANGO_ADMIN_PATH must be a relative path" in bad.stderr
+
+
+def test_pages_send_a_content_security_policy_without_inline_script(client, db):
+    policy = client.get("/no-such-page/").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert "'unsafe-inline'" not in policy
+    assert directives["frame-ancestors"] == "'none'"
