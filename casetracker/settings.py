@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "filings",
     "history",
     "api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +143,26 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in editor as the author of each history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins
+# for one username from one address, further attempts are refused for an hour.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind a TLS proxy the client's address comes from the proxy's header.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+    else ["REMOTE_ADDR"]
+)
 
 ROOT_URLCONF = "casetracker.urls"
 

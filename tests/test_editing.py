@@ -602,3 +602,23 @@ def test_a_view_only_user_cannot_revert(client, seeded, django_user_model):
     assert client.post(url, {"title": "Changed"}).status_code == 403
     dismissal.refresh_from_db()
     assert dismissal.title == record.title
+
+
+def test_admin_login_is_throttled_after_repeated_failures(client, make_editor, settings):
+    make_editor("ed")  # password "x"
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        failed = client.post("/admin/login/", {"username": "ed", "password": "wrong"})
+        assert failed.status_code == 200  # the form again, with its error
+    locked = client.post("/admin/login/", {"username": "ed", "password": "wrong"})
+    assert locked.status_code == 429
+    # Even the right password is refused while locked out.
+    assert client.post("/admin/login/", {"username": "ed", "password": "x"}).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_good_login_works_and_resets_the_count(client, make_editor, settings):
+    make_editor("ed")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post("/admin/login/", {"username": "ed", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "ed", "password": "x"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
