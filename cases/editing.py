@@ -25,8 +25,10 @@ class VersionCheckForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The stored version, not the instance's: a revert form's instance is
-        # an old version, but the editor is looking at the stored one.
-        self.fields["seen_version"].initial = self.stored_version()
+        # an old version, but the editor is looking at the stored one. A bound
+        # form carries the version it was opened at, so needs no lookup.
+        if not self.is_bound:
+            self.fields["seen_version"].initial = self.stored_version()
 
     def stored_version(self, lock=False):
         if self.instance.pk is None:

@@ -6,12 +6,13 @@ from django.urls.converters import StringConverter
 from cases import search
 from cases import views as cases
 from filings import views as filings
+from filings.models import SOURCE_KEY_CHARACTERS
 
 
 class SourceKeyConverter(StringConverter):
-    """The characters a source key may have (filings.models.SOURCE_KEY)."""
+    """What a source key may be, as the model validates it."""
 
-    regex = r"(?!\.+/)[A-Za-z0-9._-]+"
+    regex = rf"(?!\.+/){SOURCE_KEY_CHARACTERS}"
 
 
 register_converter(SourceKeyConverter, "sourcekey")

@@ -24,9 +24,10 @@ from cases.models import (
 from cases.partial_dates import PartialDateField
 
 KEY_PHRASE_MAX_WORDS = 12
-# A source's key appears in its URL (see casetracker/urls.py).
-# Not dots alone: clients collapse "." and ".." in paths.
-SOURCE_KEY = r"^(?!\.+\Z)[A-Za-z0-9._-]+\Z"
+# A source's key appears in its URL (casetracker/urls.py matches the same
+# characters). Not dots alone: clients collapse "." and ".." in paths.
+SOURCE_KEY_CHARACTERS = r"[A-Za-z0-9._-]+"
+SOURCE_KEY = rf"^(?!\.+\Z){SOURCE_KEY_CHARACTERS}\Z"
 
 
 class KeyPhraseField(models.CharField):
