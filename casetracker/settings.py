@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Public pages from the cache, and 304s, until the record changes (cases/caching.py).
+    "cases.caching.PublicCacheMiddleware",
     # Records the signed-in editor as the author of each history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
@@ -200,6 +202,25 @@ else:
     _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
+
+# Django's cache: public pages are stored in it (cases/caching.py). Each app
+# process has its own in memory; with REDIS_URL, all app servers share Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL must be a redis://, rediss:// or unix:// URL, got {REDIS_URL!r}."
+    )
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+# Entries are keyed on the record's revision, so they never go stale; the
+# timeout only frees the memory of revisions gone by.
+CACHES["default"]["TIMEOUT"] = env_int("DJANGO_CACHE_SECONDS", 600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -8,6 +8,8 @@ from cases import views as cases
 from filings import views as filings
 from filings.models import SOURCE_KEY_CHARACTERS
 
+from .views import healthz
+
 
 class SourceKeyConverter(StringConverter):
     """What a source key may be, as the model validates it."""
@@ -19,6 +21,7 @@ register_converter(SourceKeyConverter, "sourcekey")
 
 urlpatterns = [
     path("", cases.home, name="home"),
+    path("healthz/", healthz, name="healthz"),
     path("cases/", cases.case_list, name="case-list"),
     path("cases/<slug:slug>/", cases.case_detail, name="case-detail"),
     path("preview/cases/<slug:slug>/", cases.case_preview, name="case-preview"),

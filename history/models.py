@@ -1,4 +1,34 @@
-"""The historical models live here but are defined by django-simple-history,
-from ``track_history()`` in cases/models.py. This module exists so that Django
-treats history as an app with models: dumpdata skips apps without one, and
-backups must include history."""
+"""The record's history.
+
+The historical models live here too but are defined by django-simple-history,
+from ``track_history()`` in cases/models.py: dumpdata skips apps without a
+models module, and backups must include history.
+"""
+
+import uuid
+
+from django.db import models
+
+
+class Revision(models.Model):
+    """The record's latest change: a new token after every committed change.
+
+    Public pages are cached, and answer conditional GETs, under this token
+    (cases/caching.py), so the first request after a change sees it. There is
+    one row. Backups leave it out: a restored database starts a token of its own.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self):
+        return str(self.token)
+
+    @classmethod
+    def current(cls):
+        """The latest revision, or None in a database that has none yet."""
+        return cls.objects.filter(pk=1).first()
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(token=uuid.uuid4()):
+            cls.objects.get_or_create(pk=1)

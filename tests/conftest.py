@@ -2,6 +2,7 @@ import sys
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -9,6 +10,12 @@ from django.db.migrations.loader import MigrationLoader
 from cases.models import Agency, Alias, Case, CaseLink, CaseParty, Claim, Party
 from cases.partial_dates import PartialDate
 from filings.models import Citation, Filing, Source
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty page cache (cases/caching.py)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -536,7 +536,8 @@ QUERY_BUDGETS = [
 def test_query_count_does_not_grow_with_the_data(
     client, dataset, django_assert_max_num_queries, url, budget
 ):
-    with django_assert_max_num_queries(budget):
+    # One more than the view's own: the page cache's revision (cases/caching.py).
+    with django_assert_max_num_queries(budget + 1):
         response = client.get(url, HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     # The bigger dataset really is in the list being measured.
@@ -550,5 +551,5 @@ def test_query_count_of_a_case_and_an_entry(client, seeded, django_assert_max_nu
         ("/api/filings/sec-v-binance/complaint/", 3),
         ("/api/filings/?case=sec-v-binance", 4),
     ]:
-        with django_assert_max_num_queries(budget):
+        with django_assert_max_num_queries(budget + 1):  # and the revision
             assert client.get(url, HTTP_ACCEPT="application/json").status_code == 200

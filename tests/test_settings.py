@@ -53,12 +53,21 @@ def test_app_starts_with_secret_key_and_debug_off():
             },
             "DATABASE_CONN_MAX_AGE",
         ),
+        ({"DJANGO_DEBUG": "true", "REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
+        ({"DJANGO_DEBUG": "true", "DJANGO_CACHE_SECONDS": "-5"}, "DJANGO_CACHE_SECONDS"),
     ],
 )
 def test_malformed_value_fails_with_a_message_naming_the_variable(env, named):
     result = start(**env)
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {named}" in result.stderr
+
+
+def test_the_page_cache_is_in_memory_unless_redis_is_configured():
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    assert start(code, DJANGO_DEBUG="true").stdout.strip().endswith("LocMemCache")
+    redis = start(code, DJANGO_DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/0")
+    assert redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache", redis.stderr
 
 
 def test_postgres_keeps_connections_open_with_health_checks():

@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from cases.models import Agency, Case, CaseParty, Party
 from cases.partial_dates import PartialDate
 from filings.models import Citation, Filing, Source
+from history.models import Revision
 
 PREFIX = "demo-"
 KINDS = [kind for kind, _ in Filing.Kind.choices]
@@ -67,6 +68,8 @@ class Command(BaseCommand):
             case_objects = self.create_cases(cases, batch_size, agency, party)
         self.stdout.write(f"{cases} demo cases in {time.monotonic() - started:.1f} s")
         self.create_filings(case_objects, filings, batch_size, source)
+        # Bulk inserts send no signals: tell the page cache (cases/caching.py) itself.
+        Revision.bump()
         self.stdout.write(f"{filings} demo entries in {time.monotonic() - started:.1f} s")
 
     def create_cases(self, count, batch_size, agency, party):

@@ -1,0 +1,90 @@
+"""Public pages, feeds and API answers: cached, and never stale.
+
+Every page readers get is a function of the request and of the record. The
+record's state is named by ``Revision.token``, which changes after every
+committed save or delete of a case, an entry or anything they show. So a
+response can be stored, and an ETag issued, under (token, URL, Accept header):
+
+- a browser that asks again with that ETag gets a 304 while nothing changed;
+- other readers get the stored response from Django's cache (locmem, or Redis
+  when REDIS_URL is set, shared by every app server);
+- the first request after a change finds a new token, misses, and renders.
+
+The token changes once the change has committed (``transaction.on_commit``), so
+a reader that sees the new token also sees the new data. Signed-in editors
+always get a fresh page, and the admin is never cached.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
+
+from history.models import Revision
+
+# Changes to models of these apps change what readers may see.
+RECORD_APPS = {"cases", "filings"}
+
+
+def record_changed(sender, **kwargs):
+    """A post_save, post_delete or m2m_changed receiver: bump the revision after commit."""
+    # m2m_changed comes before and after each change; one bump, after.
+    after = kwargs.get("action", "post_").startswith("post_")
+    if sender._meta.app_label in RECORD_APPS and after:
+        transaction.on_commit(Revision.bump)
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = f"/{settings.ADMIN_PATH}"
+
+    def __call__(self, request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.path.startswith(self.admin_prefix)
+            or request.user.is_authenticated
+        ):
+            return self.get_response(request)
+        revision = Revision.current()
+        if revision is None:
+            return self.get_response(request)
+        variant = "\n".join(
+            [str(revision.token), request.build_absolute_uri(), request.headers.get("Accept", "")]
+        )
+        digest = hashlib.sha256(variant.encode()).hexdigest()[:32]
+        etag = quote_etag(digest)
+        # ETag only: a Last-Modified time, to the second, could call a page
+        # unchanged after a second change within the same second.
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            not_modified["ETag"] = etag
+            return not_modified
+
+        key = f"page:{digest}"
+        response = cache.get(key) if request.method == "GET" else None
+        if response is None:
+            response = self.get_response(request)
+            if not cacheable(response):
+                return response
+            response["ETag"] = etag
+            # Browsers keep the page but ask each time whether it changed.
+            patch_cache_control(response, no_cache=True)
+            if request.method == "GET":
+                cache.set(key, response)
+        return response
+
+
+def cacheable(response):
+    """A complete, public 200: not streamed, not private, and setting no cookies."""
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )

@@ -1,0 +1,200 @@
+"""Public pages are cached and answer conditional GETs, and are never stale.
+
+The staleness tests commit for real (transactional tests): the page cache's
+revision changes only once a change has committed, as in production.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from cases.models import Case
+from filings.models import Filing
+from history.models import Revision
+from tests.test_editing import admin_form_data
+from tests.test_views import BINANCE
+
+PUBLIC = [
+    "/",
+    "/cases/",
+    BINANCE,
+    "/timeline/",
+    "/parties/changpeng-zhao/",
+    "/agencies/sec/",
+    "/feed/",
+    "/cases/sec-v-binance/calendar.ics",
+    "/cases.csv",
+    "/api/filings/?case=sec-v-binance",
+]
+
+
+@pytest.fixture
+def committed_seed(transactional_db, make_editor):
+    call_command("loaddata", "seed", verbosity=0)
+
+
+def editor(client_class, make_editor):
+    client = client_class()
+    client.force_login(make_editor())
+    return client
+
+
+def test_a_page_answers_a_conditional_get_with_304_until_the_record_changes(client, seeded):
+    first = client.get(BINANCE)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')
+    again = client.get(BINANCE, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    with transaction.atomic():
+        Revision.bump()  # as after any committed change
+    changed = client.get(BINANCE, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_every_public_page_feed_and_export_is_cached_and_has_an_etag(client, seeded, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "no-cache" in first["Cache-Control"]  # browsers ask again each time
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    # A second reader gets the stored response without the page's queries.
+    Filing.objects.update(title="Changed without telling the cache")
+    assert client.get(url).content == first.content
+
+
+def test_a_cached_page_costs_one_query(client, seeded, django_assert_num_queries):
+    client.get(BINANCE)
+    with django_assert_num_queries(1):  # the revision
+        assert "SEC v. Binance" in client.get(BINANCE).content.decode()
+
+
+def test_the_api_keeps_json_and_its_browsable_page_apart(client, seeded):
+    url = "/api/filings/?case=sec-v-binance"
+    as_json = client.get(url, HTTP_ACCEPT="application/json")
+    as_html = client.get(url, HTTP_ACCEPT="text/html")
+    assert as_json["Content-Type"] == "application/json"
+    assert as_html["Content-Type"].startswith("text/html")
+    assert as_json["ETag"] != as_html["ETag"]
+    assert client.get(url, HTTP_ACCEPT="application/json").content == as_json.content
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [("/cases/no-such-case/", 404), ("/cases/?page=x", 400), ("/timeline/?order=sideways", 400)],
+)
+def test_errors_are_neither_cached_nor_given_an_etag(client, seeded, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert not response.has_header("ETag")
+    assert not cache.get(f"page:{response.get('ETag', '')}")
+
+
+def test_a_304_needs_the_pages_own_etag(client, seeded):
+    etag = client.get(BINANCE)["ETag"]
+    assert client.get("/cases/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert client.get("/cases/no-such-case/", HTTP_IF_NONE_MATCH=etag).status_code == 404
+    # Times say nothing: a page is unchanged only if its ETag says so.
+    future = "Fri, 01 Jan 2100 00:00:00 GMT"
+    assert client.get(BINANCE, HTTP_IF_MODIFIED_SINCE=future).status_code == 200
+
+
+def test_editors_and_the_admin_are_never_served_from_the_cache(editor_client, seeded):
+    assert not editor_client.get(BINANCE).has_header("ETag")
+    login = type(editor_client)().get("/admin/login/")
+    assert login.status_code == 200
+    assert not login.has_header("ETag")
+
+
+# Staleness: edit or publish, then fetch, and the change is there.
+
+
+def test_an_admin_edit_is_on_the_next_request(client, committed_seed, make_editor):
+    assert "Court sets a hearing" not in client.get(BINANCE).content.decode()
+    etag = client.get(BINANCE)["ETag"]
+    complaint = Filing.objects.get(case__slug="sec-v-binance", slug="complaint")
+    admin = editor(type(client), make_editor)
+    url = f"/admin/filings/filing/{complaint.pk}/change/"
+    data = admin_form_data(admin.get(url), title="Court sets a hearing")
+    assert admin.post(url, data).status_code == 302
+
+    assert "Court sets a hearing" in client.get(BINANCE).content.decode()
+    revalidated = client.get(BINANCE, HTTP_IF_NONE_MATCH=etag)
+    assert revalidated.status_code == 200
+    assert "Court sets a hearing" in revalidated.content.decode()
+    api = client.get("/api/filings/sec-v-binance/complaint/", HTTP_ACCEPT="application/json")
+    assert api.json()["title"] == "Court sets a hearing"
+
+
+def test_publishing_and_unpublishing_are_on_the_next_request(client, committed_seed, make_editor):
+    kraken = Case.objects.get(slug="sec-v-kraken")
+    for url in ["/cases/", "/feed/", "/api/cases/"]:
+        client.get(url)
+    admin = editor(type(client), make_editor)
+    changelist = "/admin/cases/case/"
+    admin.post(changelist, {"action": "unpublish", "_selected_action": [kraken.pk]})
+    assert client.get("/cases/sec-v-kraken/").status_code == 404
+    assert "sec-v-kraken" not in client.get("/cases/").content.decode()
+    assert "sec-v-kraken" not in client.get("/api/cases/").content.decode()
+
+    admin.post(changelist, {"action": "publish", "_selected_action": [kraken.pk]})
+    assert client.get("/cases/sec-v-kraken/").status_code == 200
+    assert "sec-v-kraken" in client.get("/cases/").content.decode()
+
+
+def test_a_save_or_delete_outside_the_admin_is_on_the_next_request(client, committed_seed):
+    """Scripts and management commands change the record through the ORM too."""
+    filing = Filing.objects.get(case__slug="sec-v-binance", slug="complaint")
+    client.get(BINANCE)
+    filing.title = "Renamed by a script"
+    filing.save()
+    assert "Renamed by a script" in client.get(BINANCE).content.decode()
+
+    sec_cases = "/api/cases/?agency=sec"
+    assert "sec-v-binance" in client.get(sec_cases).content.decode()
+    case = Case.objects.get(slug="sec-v-binance")
+    case.agencies.remove(case.agencies.get(slug="sec"))  # a many-to-many change
+    assert "sec-v-binance" not in client.get(sec_cases).content.decode()
+
+    client.get("/api/filings/sec-v-binance/complaint/")
+    filing.citations.all().delete()
+    filing.delete()
+    assert client.get("/api/filings/sec-v-binance/complaint/").status_code == 404
+
+
+def test_a_change_rolled_back_leaves_the_cache_as_it_was(client, committed_seed):
+    before = client.get(BINANCE)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Filing.objects.get(case__slug="sec-v-binance", slug="complaint").save()
+        raise RuntimeError("rolled back")
+    assert client.get(BINANCE, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+
+
+def test_the_revision_is_recreated_after_a_flush(client, committed_seed):
+    """A database emptied by flush has no revision: pages go uncached until a change."""
+    Revision.objects.all().delete()
+    assert not client.get(BINANCE).has_header("ETag")
+    Filing.objects.get(case__slug="sec-v-binance", slug="complaint").save()
+    assert client.get(BINANCE).has_header("ETag")
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+)
+def test_pages_are_shared_through_redis(client, seeded):
+    """With REDIS_URL set, app servers share cached pages (Redis runs on these machines)."""
+    cache.clear()
+    first = client.get(BINANCE)
+    Filing.objects.update(title="Changed without telling the cache")
+    assert client.get(BINANCE).content == first.content
+    assert any(key.startswith(b":1:page:") for key in cache._cache.get_client().keys("*"))
+    cache.clear()
