@@ -33,6 +33,7 @@ from django.utils.safestring import mark_safe
 from filings.models import Filing
 
 from .models import Case, Party
+from .pagination import BoundedCount
 
 MAX_QUERY_LENGTH = 200  # as the header's search box allows
 RESULTS_PER_SECTION = 20
@@ -109,11 +110,12 @@ class Hit:
 class Results:
     section: Section
     hits: list[Hit]
-    total: int
+    total: BoundedCount
 
     @property
     def label(self):
-        noun = self.section.singular if self.total == 1 else self.section.heading.lower()
+        one = self.total == BoundedCount(1)
+        noun = self.section.singular if one else self.section.heading.lower()
         return f"{self.total} {noun}"
 
 
@@ -126,7 +128,7 @@ def search(request):
         "shortened": shortened,
         "max_query_length": MAX_QUERY_LENGTH,
         "sections": sections,
-        "found": sum(results.total for results in sections),
+        "found": sum(results.total.value for results in sections),
     }
     return render(request, "search.html", context)
 
@@ -142,9 +144,12 @@ def clean_query(raw):
 
 
 def limited(hits_queryset, matches):
-    """The best hits, and how many match in all (counted only when there may be more)."""
+    """The best hits, and how many match in all (counted only when there may be more,
+    and only so far: see cases/pagination.py)."""
     hits = list(hits_queryset[:RESULTS_PER_SECTION])
-    return hits, len(hits) if len(hits) < RESULTS_PER_SECTION else matches.count()
+    if len(hits) < RESULTS_PER_SECTION:
+        return hits, BoundedCount(len(hits))
+    return hits, BoundedCount.of(matches)
 
 
 # PostgreSQL: full-text search

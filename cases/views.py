@@ -1,31 +1,26 @@
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from filings.models import Citation, Filing, Source
-from filings.timeline import group_by_month, order_entries, overview
+from filings.timeline import order_entries, overview, page_of_entries
 
 from .filters import CaseFilter
 from .models import Agency, Case, CaseLink, CaseParty, Claim, Party
+from .pagination import BoundedCount, paginate
 
 CASES_PER_PAGE = 20
+# The case list pages through this many at most (50 pages): no deeper OFFSET.
+CASE_LIST_LIMIT = 1_000
 ORDERS = {"oldest": False, "newest": True}
 
 
-def paginate(request, items, per_page):
-    """The requested page, or an error message for a page number that is not one.
-
-    A page past the end is a 404.
-    """
-    paginator = Paginator(items, per_page)
+def entries_page(request, filings, newest_first=False):
+    """A page of a long timeline, or None and an error for a page link that is not one."""
     try:
-        return paginator.page(request.GET.get("page") or 1), None
-    except PageNotAnInteger:
-        return None, "The page number must be a whole number."
-    except EmptyPage:
-        raise Http404("There is no such page of results.") from None
+        return page_of_entries(filings, request.GET.get("cursor", ""), newest_first), None
+    except ValueError:
+        return None, "This page link is not valid. Start again from the first page."
 
 
 def newest_first(request):
@@ -39,11 +34,11 @@ def home(request):
         newest_first=True,
     )
     counts = {
-        "cases": Case.objects.published().count(),
-        "entries": Filing.objects.published().count(),
-        "parties": Party.objects.count(),
-        "agencies": Agency.objects.count(),
-        "sources": Source.objects.count(),
+        "cases": BoundedCount.of(Case.objects.published()),
+        "entries": BoundedCount.of(Filing.objects.published()),
+        "parties": BoundedCount.of(Party.objects.all()),
+        "agencies": BoundedCount.of(Agency.objects.all()),
+        "sources": BoundedCount.of(Source.objects.all()),
     }
     return render(request, "home.html", {"recent": recent, "counts": counts})
 
@@ -59,7 +54,9 @@ def case_list(request):
         .prefetch_related("agencies"),
     )
     valid = filterset.is_valid()
-    page, error = paginate(request, filterset.qs, CASES_PER_PAGE) if valid else (None, None)
+    page, error = (
+        paginate(request, filterset.qs, CASES_PER_PAGE, CASE_LIST_LIMIT) if valid else (None, None)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     status = 200 if valid and not error else 400
@@ -144,25 +141,29 @@ def party_detail(request, slug):
     party = get_object_or_404(Party.objects.select_related("affiliation"), slug=slug)
     roles = CaseParty.objects.filter(party=party, case__in=Case.objects.published())
     filings = Filing.objects.published().involving_party(party).for_timeline()
+    page, error = entries_page(request, filings)
     context = {
         "party": party,
         "aliases": party.aliases.all(),
         "roles": roles.select_related("case"),
         "judged": Case.objects.published().filter(judge=party),
-        "groups": group_by_month(filings),
+        "page": page,
+        "page_error": error,
     }
-    return render(request, "cases/party_detail.html", context)
+    return render(request, "cases/party_detail.html", context, status=400 if error else 200)
 
 
 def agency_detail(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
     filings = Filing.objects.published().involving_agency(agency).for_timeline()
+    page, error = entries_page(request, filings)
     context = {
         "agency": agency,
         "units": agency.units.all(),
         "people": agency.people.all(),
         "brought": Case.objects.published().filter(agencies=agency),
         "heard": Case.objects.published().filter(court=agency),
-        "groups": group_by_month(filings),
+        "page": page,
+        "page_error": error,
     }
-    return render(request, "cases/agency_detail.html", context)
+    return render(request, "cases/agency_detail.html", context, status=400 if error else 200)

@@ -1,8 +1,13 @@
-"""Ordering timeline entries, grouping them by month, and drawing the overview."""
+"""Ordering timeline entries, paging through them, grouping them by month, and
+drawing the overview."""
 
 import datetime
 from dataclasses import dataclass
 from itertools import groupby
+
+from django.db.models import F, Q
+
+from cases.partial_dates import PartialDate
 
 
 def order_entries(filings, newest_first=False):
@@ -23,6 +28,82 @@ def order_entries(filings, newest_first=False):
             keyed.append(((anchor, filing.sequence, filing.case_id, filing.pk), filing))
     keyed.sort(key=lambda pair: pair[0], reverse=newest_first)
     return [filing for _key, filing in keyed]
+
+
+# Long timelines (across cases, or a party's or agency's) come a page at a time.
+ENTRIES_PER_PAGE = 100
+# Dated entries go in timeline order, then the undated ones in sequence order.
+DATED_ORDER = ("date", "sequence", "case_id", "pk")
+UNDATED_ORDER = ("sequence", "case_id", "pk")
+
+
+@dataclass
+class EntryPage:
+    groups: list  # MonthGroups
+    entries: list
+    next_cursor: str | None  # where the next page starts, if there is one
+
+
+def page_of_entries(filings, cursor="", newest_first=False, size=ENTRIES_PER_PAGE):
+    """A page of entries in timeline order, starting after the cursor.
+
+    Keyset pagination: a cursor names the last entry of the page before by its
+    place in the order ("2023-06.10.4.17" is date, sequence, case and entry;
+    "undated.20.4.18" an undated entry), so a later page costs no more than the
+    first: no OFFSET and no COUNT. Raises ValueError for a cursor that is not one.
+    Dated entries come first, oldest (or newest) first; entries with no known
+    date follow, always in sequence order.
+    """
+    undated_from = None
+    entries = []
+    if cursor.startswith("undated."):
+        undated_from = parse_key(cursor.removeprefix("undated."), 3)
+    else:
+        dated = filings.exclude(date=None).order_by(
+            *(F(field).desc() if newest_first else F(field).asc() for field in DATED_ORDER)
+        )
+        if cursor:
+            date, _, rest = cursor.partition(".")
+            key = (PartialDate.parse(date), *parse_key(rest, 3))
+            dated = dated.filter(beyond(DATED_ORDER, key, newest_first))
+        entries = list(dated[: size + 1])
+    if len(entries) <= size:
+        undated = filings.filter(date=None).order_by(*UNDATED_ORDER)
+        if undated_from:
+            undated = undated.filter(beyond(UNDATED_ORDER, undated_from, False))
+        entries += list(undated[: size + 1 - len(entries)])
+    more = len(entries) > size
+    entries = entries[:size]
+    dated_entries = [f for f in entries if f.date]
+    groups = group_by_month(dated_entries, newest_first=newest_first)
+    if len(dated_entries) < len(entries):
+        groups.append(MonthGroup(None, None, entries[len(dated_entries) :]))
+    return EntryPage(groups, entries, cursor_after(entries[-1]) if more else None)
+
+
+def parse_key(text, length):
+    parts = text.split(".")
+    if len(parts) != length or not all(part.isascii() and part.isdigit() for part in parts):
+        raise ValueError(f"{text!r} is not a page position")
+    return tuple(int(part) for part in parts)
+
+
+def cursor_after(filing):
+    key = f"{filing.sequence}.{filing.case_id}.{filing.pk}"
+    return f"{filing.date.iso}.{key}" if filing.date else f"undated.{key}"
+
+
+def beyond(fields, values, descending):
+    """The condition for rows after ``values`` in the order of ``fields``.
+
+    (a, b, c) > (x, y, z) written out as a > x or (a = x and (b > y or ...)),
+    with a >= x as well, so that an index on the fields starts at the cursor.
+    """
+    op = "lt" if descending else "gt"
+    condition = Q(**{f"{fields[-1]}__{op}": values[-1]})
+    for field, value in zip(fields[-2::-1], values[-2::-1], strict=True):
+        condition = Q(**{f"{field}__{op}": value}) | (Q(**{field: value}) & condition)
+    return Q(**{f"{fields[0]}__{op}e": values[0]}) & condition
 
 
 @dataclass

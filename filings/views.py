@@ -2,11 +2,11 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from cases.models import Case
-from cases.views import newest_first
+from cases.views import entries_page, newest_first
 
 from .filters import TimelineFilter
 from .models import Citation, Filing, Source
-from .timeline import group_by_month, overview
+from .timeline import overview
 
 
 def timeline(request):
@@ -17,10 +17,12 @@ def timeline(request):
         if order is None:
             context["order_error"] = "Choose oldest first or newest first."
         return render(request, "filings/timeline.html", context, status=400)
-    filings = list(filterset.qs)
-    context["groups"] = group_by_month(filings, newest_first=order)
-    context["overview"] = overview(filings, lane_of=lambda f: f.case.caption)
-    context["count"] = len(filings)
+    page, error = entries_page(request, filterset.qs, newest_first=order)
+    if error:
+        context["page_error"] = error
+        return render(request, "filings/timeline.html", context, status=400)
+    context["page"] = page
+    context["overview"] = overview(page.entries, lane_of=lambda f: f.case.caption)
     return render(request, "filings/timeline.html", context)
 
 

@@ -2,7 +2,6 @@ import sys
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -13,9 +12,14 @@ from filings.models import Citation, Filing, Source
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty page cache (cases/caching.py)."""
-    cache.clear()
+def no_page_cache(settings):
+    """Pages render afresh for every request.
+
+    A test's changes are rolled back, never committed, so the page cache's
+    revision would not change with them (cases/caching.py); tests/test_caching.py
+    turns the cache on and commits.
+    """
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
 @pytest.fixture

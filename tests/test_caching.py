@@ -30,6 +30,13 @@ PUBLIC = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """The default cache, which conftest's no_page_cache turns off elsewhere."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
 @pytest.fixture
 def committed_seed(transactional_db, make_editor):
     call_command("loaddata", "seed", verbosity=0)

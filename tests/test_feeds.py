@@ -262,7 +262,8 @@ QUERY_BUDGETS = [
 def test_query_count_does_not_grow_with_the_data(
     client, dataset, django_assert_max_num_queries, url, budget, generated
 ):
-    with django_assert_max_num_queries(budget):
+    # One more than the view's own: the page cache's revision (cases/caching.py).
+    with django_assert_max_num_queries(budget + 1):
         response = client.get(url)
     found = slugs(feedparser.parse(response.content))
     assert any(slug.startswith(generated) for slug in found) == (dataset == "seed_and_generated")
