@@ -228,9 +228,15 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def with_activity(self):
-        """Annotate the date of the latest published entry (ISO prefixes sort by date)."""
-        published = models.Q(filings__is_published=True)
-        return self.annotate(latest_activity=models.Max("filings__date", filter=published))
+        """Annotate the date of the latest published entry (ISO prefixes sort by date).
+
+        A subquery per case, which the index filing_case_date answers by reading
+        one row, rather than a GROUP BY over every entry.
+        """
+        filings = self.model.filings.field.model.objects  # Filing, without a circular import
+        latest = filings.filter(case=models.OuterRef("pk"), is_published=True, date__isnull=False)
+        latest = latest.order_by("-date").values("date")[:1]
+        return self.annotate(latest_activity=models.Subquery(latest))
 
 
 class Case(Publishable):

@@ -1,6 +1,7 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from filings.models import Citation, Filing, Source
 from filings.timeline import order_entries, overview, page_of_entries
@@ -10,9 +11,17 @@ from .models import Agency, Case, CaseLink, CaseParty, Claim, Party
 from .pagination import BoundedCount, paginate
 
 CASES_PER_PAGE = 20
-# The case list pages through this many at most (50 pages): no deeper OFFSET.
-CASE_LIST_LIMIT = 1_000
+# A party's or agency's page lists this many of its cases; the case list has them all.
+CASES_SHOWN = 50
 ORDERS = {"oldest": False, "newest": True}
+
+
+def more_cases(cases, parameter, slug):
+    """How many cases, and where the case list has them all, if a page can't list them all."""
+    count = BoundedCount.of(cases.published())
+    if count.value <= CASES_SHOWN:
+        return None
+    return {"count": count, "url": f"{reverse('case-list')}?{parameter}={slug}"}
 
 
 def entries_page(request, filings, newest_first=False):
@@ -54,9 +63,7 @@ def case_list(request):
         .prefetch_related("agencies"),
     )
     valid = filterset.is_valid()
-    page, error = (
-        paginate(request, filterset.qs, CASES_PER_PAGE, CASE_LIST_LIMIT) if valid else (None, None)
-    )
+    page, error = paginate(request, filterset.qs, CASES_PER_PAGE) if valid else (None, None)
     query = request.GET.copy()
     query.pop("page", None)
     status = 200 if valid and not error else 400
@@ -145,8 +152,9 @@ def party_detail(request, slug):
     context = {
         "party": party,
         "aliases": party.aliases.all(),
-        "roles": roles.select_related("case"),
-        "judged": Case.objects.published().filter(judge=party),
+        "roles": roles.select_related("case")[:CASES_SHOWN],
+        "judged": Case.objects.published().filter(judge=party)[:CASES_SHOWN],
+        "all_cases": more_cases(Case.objects.involving_party(party), "party", party.slug),
         "page": page,
         "page_error": error,
     }
@@ -161,8 +169,9 @@ def agency_detail(request, slug):
         "agency": agency,
         "units": agency.units.all(),
         "people": agency.people.all(),
-        "brought": Case.objects.published().filter(agencies=agency),
-        "heard": Case.objects.published().filter(court=agency),
+        "brought": Case.objects.published().filter(agencies=agency)[:CASES_SHOWN],
+        "heard": Case.objects.published().filter(court=agency)[:CASES_SHOWN],
+        "all_cases": more_cases(Case.objects.involving_agency(agency), "agency", agency.slug),
         "page": page,
         "page_error": error,
     }

@@ -14,6 +14,7 @@ from icalendar import Calendar, Event
 
 from cases.filters import CaseFilter
 from cases.models import Case
+from cases.pagination import COUNT_LIMIT
 from cases.partial_dates import PartialDate
 
 from .feeds import DISPUTED, citation_lines, filed_by, version_lines
@@ -182,7 +183,8 @@ def iso_and_precision(date):
 
 
 def case_list_csv(request):
-    """The cases the case list shows for the same query, all pages, in the same order.
+    """The cases the case list shows for the same query, all its pages, in the same order:
+    the first COUNT_LIMIT of them (cases/pagination.py), as there.
 
     "disputed" says whether sources disagree on any published entry or on the
     claim counts; "sources" are the keys of the sources its published entries cite.
@@ -230,6 +232,6 @@ def case_list_csv(request):
             source_keys(case.published_filings),
             request.build_absolute_uri(case.get_absolute_url()),
         ]
-        for case in filterset.qs
+        for case in filterset.qs[:COUNT_LIMIT]
     )
     return csv_response("cases.csv", CASE_COLUMNS, rows)

@@ -26,7 +26,8 @@ DISPUTED = "Sources disagree"
 
 def latest(filings):
     """The latest dated entries among filings (already published), newest first."""
-    filings = filings.exclude(date=None).for_timeline().order_by("-date", "-sequence", "-pk")
+    filings = filings.exclude(date=None).for_timeline()
+    filings = filings.order_by("-date", "-sequence", "-case_id", "-pk")
     return order_entries(filings[:FEED_LENGTH], newest_first=True)
 
 

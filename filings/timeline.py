@@ -85,7 +85,10 @@ def parse_key(text, length):
     parts = text.split(".")
     if len(parts) != length or not all(part.isascii() and part.isdigit() for part in parts):
         raise ValueError(f"{text!r} is not a page position")
-    return tuple(int(part) for part in parts)
+    numbers = tuple(int(part) for part in parts)
+    if max(numbers) >= 2**63:  # beyond any id or sequence a database can hold
+        raise ValueError(f"{text!r} is not a page position")
+    return numbers
 
 
 def cursor_after(filing):

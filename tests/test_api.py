@@ -525,7 +525,7 @@ QUERY_BUDGETS = [
     ("/api/cases/?page_size=100", 3),
     ("/api/cases/?q=CZ&agency=sec&party=changpeng-zhao&filed_after=2020&page_size=100", 5),
     ("/api/filings/?page_size=100", 3),
-    ("/api/filings/?agency=sec&party=changpeng-zhao&after=2023&kind=motion&page_size=100", 5),
+    ("/api/filings/?agency=sec&party=changpeng-zhao&after=2023&kind=motion&page_size=100", 7),
     ("/api/parties/?page_size=100", 2),
     ("/api/agencies/?page_size=100", 1),
     ("/api/sources/?page_size=100", 1),
