@@ -5,7 +5,9 @@ words are stemmed ("dismiss" finds "dismissed"), stop words are ignored, and
 the box takes web-search syntax (``"with prejudice"``, ``or``, ``-kraken``).
 Each group is filtered on the search vector of its GIN index (declared in the
 model's Meta), ranked with ts_rank (a match in a title or caption weighs more
-than one in a summary), and shown with ts_headline snippets.
+than one in a summary), and shown with ts_headline snippets. A word that
+matches more than 1,000 rows of a group shows the best of the first 1,000
+found, and "more than 1,000" (cases/pagination.py).
 
 On SQLite it is a plainly simpler fallback: each of the first ten words of the
 query must appear, as a substring and ignoring case (ASCII letters only, as
@@ -33,7 +35,7 @@ from django.utils.safestring import mark_safe
 from filings.models import Filing
 
 from .models import Case, Party
-from .pagination import BoundedCount
+from .pagination import COUNT_LIMIT, BoundedCount
 
 MAX_QUERY_LENGTH = 200  # as the header's search box allows
 RESULTS_PER_SECTION = 20
@@ -159,7 +161,10 @@ def find_postgresql(section, text):
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     # An alias, not an annotation: filtered on, but not computed for the SELECT.
     matches = section.queryset().alias(search=index_expression(section)).filter(search=query)
-    best = matches.annotate(
+    # Ranking computes each match's search vector again: only the first
+    # COUNT_LIMIT matches are ranked (a common word can match a million entries).
+    ranked = section.queryset().filter(pk__in=matches.order_by().values("pk")[:COUNT_LIMIT])
+    best = ranked.alias(search=index_expression(section)).annotate(
         rank=SearchRank(models.F("search"), query),
         title_headline=headline(section.title_field, query, highlight_all=True),
         snippet_headline=headline(joined(section.text_fields), query, **SNIPPET_OPTIONS),

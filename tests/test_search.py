@@ -247,7 +247,10 @@ def test_the_search_queries_use_the_gin_indexes(client, seeded):
         with CaptureQueriesContext(connection) as page:
             search(client, "prejudice")
         plans = []
-        for query in page.captured_queries:
+        # All but the page cache's revision lookup (cases/caching.py).
+        searches = [q for q in page.captured_queries if "history_revision" not in q["sql"]]
+        assert len(searches) == len(page.captured_queries) - 1
+        for query in searches:
             cursor.execute(f"EXPLAIN {query['sql']}")
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
     # Every query of the page (results and counts) goes through an index.
