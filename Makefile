@@ -60,3 +60,11 @@ restore: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Benchmarks and the load test, against `make serve` on PostgreSQL; see bench/README.md.
+.PHONY: bench load
+bench: install
+	$(BIN)/python bench/run.py
+
+load: install
+	$(BIN)/python bench/load.py
