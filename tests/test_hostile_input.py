@@ -30,6 +30,7 @@ PUBLIC = [
     "/api/agencies/",
     "/api/sources/",
     "/api/schema/",
+    "/healthz/",
 ]
 # Every parameter any public page reads.
 PARAMETERS = [
@@ -64,6 +65,7 @@ HOSTILE = {
     "invalid UTF-8": "%ff%fe%c0%af",
     "NUL byte": "a%00b",
     "lone quote": "%22",
+    "page position past any id": "2023-06.1." + "9" * 25 + ".1",
 }
 
 
