@@ -18,6 +18,7 @@ from cases.models import Case
 from cases.pagination import COUNT_LIMIT, BoundedCount, paginate
 from filings.models import Filing
 from filings.timeline import ENTRIES_PER_PAGE, order_entries, page_of_entries
+from tests.conftest import generate_cases
 
 LONG_PAGES = ["/timeline/", "/parties/changpeng-zhao/", "/agencies/sec/"]
 NOT_A_PAGE = "This page link is not valid. Start again from the first page."
@@ -288,3 +289,24 @@ def test_search_counts_the_matches_only_when_the_hits_fill_a_section(seeded, mon
     monkeypatch.setattr(cases.search, "RESULTS_PER_SECTION", 5)
     hits, total = cases.search.limited(filings, filings)
     assert (len(hits), total) == (5, BoundedCount(13))
+
+
+def test_a_party_or_agency_in_many_cases_lists_some_and_links_to_all(client, seeded, monkeypatch):
+    monkeypatch.setattr("cases.views.CASES_SHOWN", 3)
+    generate_cases(4)  # each involves Zhao, the judge, the SEC and the court
+    for url, link in [
+        ("/parties/changpeng-zhao/", "/cases/?party=changpeng-zhao"),
+        ("/agencies/sec/", "/cases/?agency=sec"),
+    ]:
+        html = client.get(url).content.decode()
+        cases = html.split('id="cases-heading"')[1].split("</section>")[0]
+        # At most three in each list (as a party and as judge; brought and heard).
+        assert 0 < len(re.findall(r'href="/cases/[^"?]+/"', cases)) <= 3 * 2
+        assert f'href="{link}"' in cases
+        listed = client.get(link).content.decode()
+        assert all(f"/cases/generated-case-{i}/" in listed for i in range(4))
+
+
+def test_a_party_in_few_cases_needs_no_link_to_the_case_list(client, seeded):
+    html = client.get("/parties/changpeng-zhao/").content.decode()
+    assert "/cases/?party=changpeng-zhao" not in html

@@ -1074,3 +1074,10 @@ def test_query_count_does_not_grow_with_the_data(
         html = get(client, url)
     # The bigger dataset really is on the page being measured.
     assert (generated_text in html) == (dataset == "seed_and_generated")
+
+
+def test_the_health_check_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
