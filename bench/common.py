@@ -43,6 +43,17 @@ def env_number(name, default, kind=int):
         raise BenchError(f"{name} must be a number, got {raw!r}.") from None
 
 
+def run_script(main, name):
+    """Exit with main()'s status; for a BenchError, 2 after its message."""
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
 def log(message):
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 

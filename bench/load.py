@@ -38,6 +38,7 @@ from common import (
     get,
     log,
     prepare_seed_database,
+    run_script,
     server_env,
     timestamp,
     wrk,
@@ -253,10 +254,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"load: {error}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_script(main, "load")

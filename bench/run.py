@@ -14,7 +14,6 @@ Exit status: 0 when every target that could be measured passed, 1 when one faile
 
 import os
 import subprocess
-import sys
 import time
 
 from common import (
@@ -35,6 +34,7 @@ from common import (
     manage,
     prepare_seed_database,
     psql,
+    run_script,
     timestamp,
     wrk,
 )
@@ -286,10 +286,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_script(main, "bench")
