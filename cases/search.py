@@ -164,11 +164,15 @@ def find_postgresql(section, text):
     # Ranking computes each match's search vector again: only the first
     # COUNT_LIMIT matches are ranked (a common word can match a million entries).
     ranked = section.queryset().filter(pk__in=matches.order_by().values("pk")[:COUNT_LIMIT])
-    best = ranked.alias(search=index_expression(section)).annotate(
-        rank=SearchRank(models.F("search"), query),
-        title_headline=headline(section.title_field, query, highlight_all=True),
-        snippet_headline=headline(joined(section.text_fields), query, **SNIPPET_OPTIONS),
-    ).order_by("-rank", "pk")
+    best = (
+        ranked.alias(search=index_expression(section))
+        .annotate(
+            rank=SearchRank(models.F("search"), query),
+            title_headline=headline(section.title_field, query, highlight_all=True),
+            snippet_headline=headline(joined(section.text_fields), query, **SNIPPET_OPTIONS),
+        )
+        .order_by("-rank", "pk")
+    )
     hits, total = limited(best, matches)
     return Results(
         section,
