@@ -51,7 +51,10 @@ MEASUREMENTS = [
     ("timeline", "/timeline/", "plain"),
     ("API filings", f"/api/filings/?case={SEED_CASE}", "plain"),
     ("API cases", "/api/cases/", "plain"),
+    (CEILING, "/healthz/", "plain"),  # again: see measure()
 ]
+# Each measurement once, in order, for the reports.
+REPORTED = list({name: (name, path, mode) for name, path, mode in MEASUREMENTS}.values())
 # Share of the ceiling's req/s each must reach, at every size.
 RPS_TARGETS = {"case page, cold": 0.10, "case page, cached": 0.50, "case page, 304": 0.70}
 P99_GROWTH_LIMIT = 2.0  # p99 at 1M filings against p99 at seed size
@@ -138,8 +141,12 @@ def measure(database):
                 wrk(path, duration=WARMUP, nonce=f"{nonce}w", **lua, **options)
             log(f"{name}: {path} for {DURATION} s")
             result = wrk(path, duration=DURATION, nonce=nonce, **lua, **options)
-            results[name] = result
             log(f"  {result.rps:,.0f} req/s, p50 {ms(result.p50_ms)}, p99 {ms(result.p99_ms)} ms")
+            # The ceiling is measured first and again last; the better of the two
+            # counts, so that a slow start does not flatter every ratio.
+            if name in results and result.rps <= results[name].rps:
+                continue
+            results[name] = result
     return results
 
 
@@ -154,7 +161,7 @@ def results_table(results):
         "| non-2xx/3xx | socket errors |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, path, mode in MEASUREMENTS:
+    for name, path, mode in REPORTED:
         result = results[name]
         url = {"cold": f"{path}?bench=<n>", "etag": f"{path} (If-None-Match)"}.get(mode, path)
         if isinstance(result, str):
@@ -199,7 +206,7 @@ def p99_comparison(seed, big):
         "| --- | ---: | ---: | ---: | --- |",
     ]
     failed = False
-    for name, _, _ in MEASUREMENTS:
+    for name, _, _ in REPORTED:
         a, b = seed[name], big[name]
         if isinstance(a, str) or isinstance(b, str):
             lines.append(f"| {name} | | | | SKIP: {a if isinstance(a, str) else b} |")
@@ -239,7 +246,8 @@ def main():
         f"each after a {WARMUP} s warm-up the same way; {os.cpu_count()} CPU cores; "
         f"commit {git_description()}.",
         "",
-        '"of ceiling" is req/s as a share of `/healthz/`\'s. "non-2xx/3xx" and '
+        '"of ceiling" is req/s as a share of `/healthz/`\'s, measured first and again last '
+        '(the better run is shown). "non-2xx/3xx" and '
         '"socket errors" are wrk\'s "Non-2xx or 3xx responses" and "Socket errors".',
     ]
     runs = {}

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 
@@ -42,11 +43,14 @@ class PublicCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.admin_prefix = f"/{settings.ADMIN_PATH}"
+        # Not the record: the health check must not touch the database.
+        self.uncached = {reverse("healthz")}
 
     def __call__(self, request):
         if (
             request.method not in ("GET", "HEAD")
             or request.path.startswith(self.admin_prefix)
+            or request.path in self.uncached
             or request.user.is_authenticated
         ):
             return self.get_response(request)

@@ -1076,7 +1076,7 @@ def test_query_count_does_not_grow_with_the_data(
     assert (generated_text in html) == (dataset == "seed_and_generated")
 
 
-def test_the_health_check_answers_without_the_database(client, django_assert_num_queries):
+def test_the_health_check_answers_without_the_database(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz/")
     assert response.status_code == 200
