@@ -54,12 +54,11 @@ class PublicCacheMiddleware:
             or request.user.is_authenticated
         ):
             return self.get_response(request)
-        revision = Revision.current()
-        if revision is None:
+        token = Revision.current_token()
+        if token is None:
             return self.get_response(request)
-        variant = "\n".join(
-            [str(revision.token), request.build_absolute_uri(), request.headers.get("Accept", "")]
-        )
+        accept = request.headers.get("Accept", "")
+        variant = "\n".join([token, request.build_absolute_uri(), accept])
         digest = hashlib.sha256(variant.encode()).hexdigest()[:32]
         etag = quote_etag(digest)
         # ETag only: a Last-Modified time, to the second, could call a page
