@@ -4,11 +4,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from filings.models import Citation, Filing, Source
-from filings.timeline import order_entries, overview, page_of_entries
+from filings.timeline import order_entries, overview
 
 from .filters import CaseFilter
 from .models import Agency, Case, CaseLink, CaseParty, Claim, Party
-from .pagination import BoundedCount, paginate
+from .pagination import BoundedCount, entries_page, paginate
 
 CASES_PER_PAGE = 20
 # A party's or agency's page lists this many of its cases; the case list has them all.
@@ -22,14 +22,6 @@ def more_cases(cases, parameter, slug):
     if count.value <= CASES_SHOWN:
         return None
     return {"count": count, "url": f"{reverse('case-list')}?{parameter}={slug}"}
-
-
-def entries_page(request, filings, newest_first=False):
-    """A page of a long timeline, or None and an error for a page link that is not one."""
-    try:
-        return page_of_entries(filings, request.GET.get("cursor", ""), newest_first), None
-    except ValueError:
-        return None, "This page link is not valid. Start again from the first page."
 
 
 def newest_first(request):

@@ -2,7 +2,8 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from cases.models import Case
-from cases.views import entries_page, newest_first
+from cases.pagination import entries_page
+from cases.views import newest_first
 
 from .filters import TimelineFilter
 from .models import Citation, Filing, Source
