@@ -4,10 +4,12 @@ The staleness tests commit for real (transactional tests): the page cache's
 revision changes only once a change has committed, as in production.
 """
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.test import override_settings
 
 from cases.models import Case
@@ -205,3 +207,40 @@ def test_pages_are_shared_through_redis(client, seeded):
     assert client.get(BINANCE).content == first.content
     assert any(key.startswith(b":1:page:") for key in cache._cache.get_client().keys("*"))
     cache.clear()
+
+
+@pytest.fixture
+def reused_connection(committed_seed, monkeypatch):
+    """The connection as a production request finds it: open, its health check due.
+
+    Counts the health checks (``is_usable``) made on it.
+    """
+    wrapper = connections["default"]  # monkeypatch can't restore through the proxy
+    wrapper.ensure_connection()
+    monkeypatch.setattr(wrapper, "health_check_enabled", True)
+    monkeypatch.setattr(wrapper, "health_check_done", False)
+    checks = []
+    usable = wrapper.is_usable
+    monkeypatch.setattr(wrapper, "is_usable", lambda: checks.append(1) or usable())
+    return checks
+
+
+def test_the_revision_lookup_is_the_connections_health_check(reused_connection):
+    assert uuid.UUID(Revision.current_token()) == Revision.objects.get().token
+    assert reused_connection == []  # no round trip of its own: the lookup was the check
+    Case.objects.count()
+    assert reused_connection == []  # and the page's queries need none either
+
+
+def test_without_the_revision_lookup_the_first_query_checks_the_connection(reused_connection):
+    Case.objects.count()  # the control: what every public request used to pay first
+    assert reused_connection == [1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no connection to lose")
+def test_a_public_page_answers_after_its_reused_connection_died(reused_connection, client):
+    connection.connection.close()  # as after a database restart
+    response = client.get(BINANCE)
+    assert response.status_code == 200
+    assert "SEC v. Binance" in response.content.decode()
+    assert reused_connection == [1]  # asked once the lookup failed, then replaced
