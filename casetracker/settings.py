@@ -134,6 +134,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the cache, and 304s, until the record changes (cases/caching.py).
+    # Above the rest, so that those answers skip their work; the pages it stores
+    # carry the headers the rest added (CSP, X-Frame-Options).
+    "cases.caching.PublicCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,8 +145,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Public pages from the cache, and 304s, until the record changes (cases/caching.py).
-    "cases.caching.PublicCacheMiddleware",
     # Records the signed-in editor as the author of each history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.

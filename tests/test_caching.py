@@ -88,8 +88,17 @@ def test_the_api_keeps_json_and_its_browsable_page_apart(client, seeded):
     as_html = client.get(url, HTTP_ACCEPT="text/html")
     assert as_json["Content-Type"] == "application/json"
     assert as_html["Content-Type"].startswith("text/html")
-    assert as_json["ETag"] != as_html["ETag"]
-    assert client.get(url, HTTP_ACCEPT="application/json").content == as_json.content
+    assert (
+        client.get(
+            url, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=as_json["ETag"]
+        ).status_code
+        == 304
+    )
+    # The browsable page sets a CSRF cookie, so it is one reader's: never stored.
+    assert "csrftoken" in as_html.cookies
+    assert not as_html.has_header("ETag")
+    again = client.get(url, HTTP_ACCEPT="text/html", HTTP_IF_NONE_MATCH=as_json["ETag"])
+    assert again.status_code == 200 and again["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize(
@@ -113,10 +122,34 @@ def test_a_304_needs_the_pages_own_etag(client, seeded):
 
 
 def test_editors_and_the_admin_are_never_served_from_the_cache(editor_client, seeded):
-    assert not editor_client.get(BINANCE).has_header("ETag")
+    stored = type(editor_client)().get(BINANCE)  # a reader's
+    Filing.objects.update(title="Changed without telling the cache")
+    fresh = editor_client.get(BINANCE, HTTP_IF_NONE_MATCH=stored["ETag"])
+    assert fresh.status_code == 200
+    assert "Changed without telling the cache" in fresh.content.decode()
+    assert not fresh.has_header("ETag")
     login = type(editor_client)().get("/admin/login/")
     assert login.status_code == 200
     assert not login.has_header("ETag")
+
+
+def test_any_session_cookie_gets_a_fresh_page(client, seeded):
+    stored = client.get(BINANCE)
+    Filing.objects.update(title="Changed without telling the cache")
+    client.cookies["sessionid"] = "expired-or-unknown"  # the cache can't tell: it passes
+    fresh = client.get(BINANCE, HTTP_IF_NONE_MATCH=stored["ETag"])
+    assert fresh.status_code == 200
+    assert "Changed without telling the cache" in fresh.content.decode()
+
+
+def test_a_stored_page_keeps_the_headers_of_its_first_answer(client, seeded):
+    first = client.get(BINANCE)
+    stored = client.get(BINANCE)
+    assert stored.content == first.content
+    headers = ["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Vary"]
+    for header in headers:
+        assert stored[header] == first[header], header
+    assert "Cookie" in stored["Vary"]  # an editor's cookie gets another answer
 
 
 # Staleness: edit or publish, then fetch, and the change is there.
