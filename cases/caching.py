@@ -23,7 +23,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.cache import (
     get_conditional_response,
@@ -46,6 +46,28 @@ def record_changed(sender, **kwargs):
         transaction.on_commit(Revision.bump)
 
 
+# Parameters that links from other sites add and no page reads. fbclid is new on
+# every click: when a ruling is shared, each click would render and store the page
+# afresh. They are dropped before the page is looked up, so every click shares one.
+TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid"}
+TRACKING_PREFIXES = ("utm_",)
+
+
+def drop_tracking_parameters(request):
+    """Remove tracking parameters from the request, as if the link had none."""
+    tracking = [
+        key
+        for key in request.GET
+        if key in TRACKING_PARAMETERS or key.startswith(TRACKING_PREFIXES)
+    ]
+    if tracking:
+        query = request.GET.copy()
+        for key in tracking:
+            del query[key]
+        request.META["QUERY_STRING"] = query.urlencode()
+        request.GET = QueryDict(request.META["QUERY_STRING"], encoding=request.encoding)
+
+
 class PublicCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -61,6 +83,7 @@ class PublicCacheMiddleware:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return self.get_response(request)
+        drop_tracking_parameters(request)
         token = Revision.current_token()
         if token is None:
             return self.get_response(request)

@@ -277,3 +277,23 @@ def test_a_public_page_answers_after_its_reused_connection_died(reused_connectio
     assert response.status_code == 200
     assert "SEC v. Binance" in response.content.decode()
     assert reused_connection == [1]  # asked once the lookup failed, then replaced
+
+
+def test_links_shared_with_tracking_parameters_share_the_page(client, seeded):
+    plain = client.get(BINANCE)
+    Filing.objects.update(title="Changed without telling the cache")
+    queries = ["?utm_source=news&utm_medium=social", "?fbclid=IwAR0abc", "?gclid=x&utm_id=%ff%fe"]
+    for query in queries:
+        shared = client.get(BINANCE + query)
+        assert shared.content == plain.content  # the stored page, not one per click
+        assert shared["ETag"] == plain["ETag"]
+
+
+def test_tracking_parameters_are_dropped_and_the_others_kept(client, seeded):
+    newest = client.get(BINANCE + "?order=newest&utm_campaign=ruling")
+    assert newest["ETag"] == client.get(BINANCE + "?order=newest")["ETag"]
+    assert '<strong aria-current="true">newest first</strong>' in newest.content.decode()
+    # Links the page builds from its query carry no tracking parameters either.
+    page = client.get("/cases/?status=closed&utm_source=news")
+    assert "status=closed" in page.content.decode()
+    assert "utm_source" not in page.content.decode()
