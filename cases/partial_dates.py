@@ -106,7 +106,10 @@ class PartialDate:
 
         "2025-05" agrees with "2025-05-29"; "2024-05" does not.
         """
-        return self.iso.startswith(other.iso) or other.iso.startswith(self.iso)
+        # Field by field where both have one: the same as comparing ISO prefixes,
+        # without building strings (a dispute check compares every version).
+        pairs = ((self.year, other.year), (self.month, other.month), (self.day, other.day))
+        return all(a == b for a, b in pairs if a is not None and b is not None)
 
     def sort_key(self):
         # A coarser date sorts before the finer dates inside it: the explicit

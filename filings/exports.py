@@ -200,9 +200,20 @@ def case_list_csv(request):
         .prefetch_related(
             "agencies",
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            # Only what the row needs: a million entries' worth of cases would
+            # otherwise make a copy of the case, and of the source, per entry.
             Prefetch(
                 "filings",
-                queryset=Filing.objects.published().for_timeline(),
+                queryset=Filing.objects.published()
+                .only("case_id", "date")
+                .prefetch_related(
+                    Prefetch(
+                        "citations",
+                        queryset=Citation.objects.select_related("reported_after__case")
+                        .prefetch_related("source")
+                        .order_by("source__key", "locator", "pk"),
+                    )
+                ),
                 to_attr="published_filings",
             ),
         ),
