@@ -27,6 +27,7 @@ os.environ.update(
     DJANGO_ALLOWED_HOSTS="127.0.0.1",
     DJANGO_HTTPS="false",
 )
+os.environ.pop("REDIS_URL", None)  # the page cache in this process's memory
 django.setup()
 
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
@@ -79,7 +80,9 @@ def get(path, query="", etag=None):
     def start_response(status, headers, exc_info=None):
         answer.update(status=status, headers=dict(headers))
 
-    b"".join(handler(environ, start_response))
+    response = handler(environ, start_response)
+    b"".join(response)
+    response.close()  # request_finished, as a server sends it
     return answer
 
 

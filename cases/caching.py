@@ -22,7 +22,8 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import SuspiciousOperation
+from django.db import DatabaseError, InterfaceError, transaction
 from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.cache import (
@@ -83,37 +84,56 @@ class PublicCacheMiddleware:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return self.get_response(request)
-        drop_tracking_parameters(request)
-        token = Revision.current_token()
-        if token is None:
+        try:
+            digest = variant_digest(request)
+        except (DatabaseError, InterfaceError, SuspiciousOperation):
+            # A bad Host, too many parameters, or no database: the request meets
+            # the same error below, where its answer gets the security headers.
             return self.get_response(request)
-        accept = request.headers.get("Accept", "")
-        variant = "\n".join([token, request.build_absolute_uri(), accept])
-        digest = hashlib.sha256(variant.encode()).hexdigest()[:32]
+        if digest is None:
+            return self.get_response(request)
         etag = quote_etag(digest)
         # ETag only: a Last-Modified time, to the second, could call a page
         # unchanged after a second change within the same second.
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
-            not_modified["ETag"] = etag
-            return not_modified
+            return shared(not_modified, etag)
 
-        key = f"page:{digest}"
-        response = cache.get(key) if request.method == "GET" else None
+        # Bump the prefix when what is stored changes, so that no server reads
+        # pages stored by an older version (Redis outlives a deploy).
+        key = f"page2:{digest}"
+        response = cache.get(key)
         if response is None:
             response = self.get_response(request)
             if not cacheable(response):
                 return response
-            response["ETag"] = etag
-            # Browsers keep the page but ask each time whether it changed; an
-            # editor's session cookie gets another answer.
-            patch_cache_control(response, no_cache=True)
-            patch_vary_headers(response, ["Cookie"])
+            shared(response, etag)
             if request.method == "GET":
                 # Content and headers only: a DRF response would also pickle its data,
                 # which made the cached API list 2.5x slower to serve than a page.
                 cache.set(key, HttpResponse(response.content, headers=response.headers))
         return response
+
+
+def variant_digest(request):
+    """Name the answer to this request in the record's current state, or None if
+    the database has no revision yet. Drops tracking parameters from the request."""
+    drop_tracking_parameters(request)
+    token = Revision.current_token()
+    if token is None:
+        return None
+    variant = "\n".join([token, request.build_absolute_uri(), request.headers.get("Accept", "")])
+    return hashlib.sha256(variant.encode()).hexdigest()[:32]
+
+
+def shared(response, etag):
+    """Mark a public answer, or its 304, as the same for every reader until the record changes."""
+    response["ETag"] = etag
+    # Browsers keep the page but ask each time whether it changed; an editor's
+    # session cookie gets another answer.
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def cacheable(response):

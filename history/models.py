@@ -7,7 +7,7 @@ models module, and backups must include history.
 
 import uuid
 
-from django.db import DatabaseError, connection, models
+from django.db import DatabaseError, InterfaceError, connection, models
 
 
 class Revision(models.Model):
@@ -33,12 +33,16 @@ class Revision(models.Model):
         which would otherwise cost a round trip of its own: if it fails on a
         connection that is no longer usable, the connection is replaced and asked again.
         """
-        unchecked = connection.connection is not None and not connection.health_check_done
+        unchecked = (
+            connection.connection is not None
+            and connection.health_check_enabled
+            and not connection.health_check_done
+        )
         if unchecked:
             connection.health_check_done = True
         try:
             return cls._read_token()
-        except DatabaseError:
+        except (DatabaseError, InterfaceError):
             if not unchecked or connection.in_atomic_block or connection.is_usable():
                 raise
             connection.close()

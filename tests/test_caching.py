@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.test import override_settings
 
 from cases.models import Case
@@ -144,12 +144,50 @@ def test_any_session_cookie_gets_a_fresh_page(client, seeded):
 
 def test_a_stored_page_keeps_the_headers_of_its_first_answer(client, seeded):
     first = client.get(BINANCE)
+    Filing.objects.update(title="Changed without telling the cache")
     stored = client.get(BINANCE)
-    assert stored.content == first.content
+    assert stored.content == first.content  # from the cache
     headers = ["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Vary"]
     for header in headers:
         assert stored[header] == first[header], header
     assert "Cookie" in stored["Vary"]  # an editor's cookie gets another answer
+
+
+def test_a_304_carries_the_caching_headers_of_its_page(client, seeded):
+    page = client.get(BINANCE)
+    not_modified = client.get(BINANCE, HTTP_IF_NONE_MATCH=page["ETag"])
+    assert not_modified.status_code == 304
+    for header in ["ETag", "Cache-Control"]:
+        assert not_modified[header] == page[header], header
+    assert "Cookie" in not_modified["Vary"]
+
+
+def test_a_head_request_is_answered_from_the_stored_page(client, seeded, django_assert_num_queries):
+    etag = client.get(BINANCE)["ETag"]
+    with django_assert_num_queries(1):  # the revision, not the page's queries
+        head = client.head(BINANCE)
+    assert head.status_code == 200
+    assert head["ETag"] == etag
+
+
+def test_errors_met_before_the_page_still_get_the_security_headers(client, seeded):
+    bad_host = client.get(BINANCE, HTTP_HOST="not-ours.example")
+    too_many = client.get(BINANCE + "?" + "&".join(f"f{n}=1" for n in range(1100)))
+    for response in [bad_host, too_many]:
+        assert response.status_code == 400
+        assert "Content-Security-Policy" in response
+    assert too_many["X-Frame-Options"] == "DENY"  # (a bad Host is refused above it)
+
+
+def test_a_page_is_served_uncached_when_the_revision_cannot_be_read(client, seeded, monkeypatch):
+    def unreadable():
+        raise DatabaseError("the revision table is locked")
+
+    monkeypatch.setattr(Revision, "current_token", unreadable)
+    response = client.get(BINANCE)
+    assert response.status_code == 200
+    assert "SEC v. Binance" in response.content.decode()
+    assert not response.has_header("ETag")
 
 
 # Staleness: edit or publish, then fetch, and the change is there.
@@ -238,7 +276,7 @@ def test_pages_are_shared_through_redis(client, seeded):
     first = client.get(BINANCE)
     Filing.objects.update(title="Changed without telling the cache")
     assert client.get(BINANCE).content == first.content
-    assert any(key.startswith(b":1:page:") for key in cache._cache.get_client().keys("*"))
+    assert any(key.startswith(b":1:page2:") for key in cache._cache.get_client().keys("*"))
     cache.clear()
 
 
