@@ -85,6 +85,7 @@ class PublicCacheMiddleware:
         ):
             return self.get_response(request)
         try:
+            drop_tracking_parameters(request)
             digest = variant_digest(request)
         except (DatabaseError, InterfaceError, SuspiciousOperation):
             # A bad Host, too many parameters, or no database: the request meets
@@ -117,8 +118,7 @@ class PublicCacheMiddleware:
 
 def variant_digest(request):
     """Name the answer to this request in the record's current state, or None if
-    the database has no revision yet. Drops tracking parameters from the request."""
-    drop_tracking_parameters(request)
+    the database has no revision yet."""
     token = Revision.current_token()
     if token is None:
         return None

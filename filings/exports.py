@@ -209,9 +209,9 @@ def case_list_csv(request):
                 .prefetch_related(
                     Prefetch(
                         "citations",
-                        queryset=Citation.objects.select_related("reported_after__case")
-                        .prefetch_related("source")
-                        .order_by("source__key", "locator", "pk"),
+                        queryset=Citation.objects.in_source_order()
+                        .select_related("reported_after__case")
+                        .prefetch_related("source"),
                     )
                 ),
                 to_attr="published_filings",

@@ -157,8 +157,8 @@ class FilingQuerySet(models.QuerySet):
 
     def for_timeline(self):
         """Everything an entry shows: its case, filer, and citations with their sources."""
-        citations = Citation.objects.select_related("source", "reported_after__case").order_by(
-            "source__key", "locator", "pk"
+        citations = Citation.objects.in_source_order().select_related(
+            "source", "reported_after__case"
         )
         return self.select_related("case", "filed_by_party", "filed_by_agency").prefetch_related(
             models.Prefetch("citations", queryset=citations)
@@ -286,6 +286,10 @@ class Filing(Publishable):
 
 
 class CitationManager(models.Manager):
+    def in_source_order(self):
+        """By source, then paragraph: the order entries list their citations in."""
+        return self.order_by("source__key", "locator", "pk")
+
     def get_by_natural_key(
         self, source_key, locator, key_phrase, case_slug, filing_slug, claim_slug, fact
     ):
