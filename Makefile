@@ -8,8 +8,9 @@ export DJANGO_DEBUG ?= true
 BACKUP ?= var/backup.json
 
 WORKERS ?= 3
+PORT ?= 8000
 
-.PHONY: install run serve test lint backup restore
+.PHONY: install db run serve test lint backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,10 +33,14 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/axe-core/axe.min.js
 
-run: install
+# The seed loads into a new database, and a newer seed's additions load later; a
+# record that editors changed is kept as it is (loaddata refuses to undo their work).
+db:
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py loaddata seed
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py loaddata seed --keep-edited
+
+run: install db
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # As in production: gunicorn, DEBUG off, static files collected for WhiteNoise.
 # Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL) in
