@@ -1,6 +1,7 @@
 """`make backup` and `make restore`: a round trip that loses nothing, history included."""
 
 import json
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -53,3 +54,26 @@ def test_restore_refuses_a_database_that_is_not_empty(seeded, tmp_path):
     call_command("backup", str(path))
     with pytest.raises(CommandError, match="The database is not empty"):
         call_command("restore", str(path))
+
+
+def dumpdata(*labels, **options):
+    out = StringIO()
+    call_command("dumpdata", *labels, stdout=out, verbosity=0, **options)
+    return json.loads(out.getvalue())
+
+
+def test_backup_writes_what_one_dumpdata_call_for_the_record_and_one_for_history_write(
+    seeded, make_editor, tmp_path
+):
+    dismissal = Filing.objects.get(slug="dismissal")
+    dismissal.title, dismissal._history_user = "Dismissed with prejudice", make_editor()
+    dismissal.save()
+
+    call_command("backup", str(tmp_path / "backup.json"), verbosity=0)
+
+    record = dumpdata(
+        natural_foreign=True, exclude=["contenttypes", "auth.permission", "sessions", "history"]
+    )
+    history = dumpdata("history", exclude=["history.revision"])
+    expected = json.dumps(record + history, indent=1, ensure_ascii=False)
+    assert (tmp_path / "backup.json").read_text(encoding="utf-8") == expected

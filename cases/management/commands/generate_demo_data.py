@@ -5,7 +5,7 @@ party, one source, N cases and M entries spread over them, each entry with one
 citation. All of it is published. `--delete` removes it again. Rows go in with
 bulk inserts, in batches, together with their history rows
 (django-simple-history's bulk_create_with_history), so that the history stays
-complete.
+complete. Progress through the entries goes to stderr (cases/progress.py).
 
     manage.py generate_demo_data --cases 10000 --filings 1000000
     manage.py generate_demo_data --delete
@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from cases.models import Agency, Case, CaseParty, Party
 from cases.partial_dates import PartialDate
+from cases.progress import progress
 from filings.models import Citation, Filing, Source
 from history.models import Revision
 
@@ -67,7 +68,10 @@ class Command(BaseCommand):
             source = Source.objects.create(key=f"{PREFIX}source", title="Synthetic demo source")
             case_objects = self.create_cases(cases, batch_size, agency, party)
         self.stdout.write(f"{cases} demo cases in {time.monotonic() - started:.1f} s")
-        self.create_filings(case_objects, filings, batch_size, source)
+        with progress(
+            self.stderr, filings, "generate_demo_data", "entries", options["verbosity"]
+        ) as bar:
+            self.create_filings(case_objects, filings, batch_size, source, bar)
         # Bulk inserts send no signals: tell the page cache (cases/caching.py) itself.
         Revision.bump()
         self.stdout.write(f"{filings} demo entries in {time.monotonic() - started:.1f} s")
@@ -93,7 +97,7 @@ class Command(BaseCommand):
         bulk_create_with_history(roles, CaseParty, batch_size=batch_size)
         return cases
 
-    def create_filings(self, cases, count, batch_size, source):
+    def create_filings(self, cases, count, batch_size, source, bar):
         numbers = iter(range(count))
         while batch := list(itertools.islice(numbers, batch_size)):
             with transaction.atomic():
@@ -122,6 +126,7 @@ class Command(BaseCommand):
                     for f in filings
                 ]
                 bulk_create_with_history(citations, Citation, batch_size=batch_size)
+            bar.update(len(batch))
 
     def delete(self):
         with transaction.atomic():
