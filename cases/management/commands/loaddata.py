@@ -36,6 +36,7 @@ which manage.py prints without a traceback, exiting with status 1. Loading
 happens in one transaction, so a failure or a refusal leaves the database as it was.
 """
 
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -47,6 +48,7 @@ from django.db.models import Q, UniqueConstraint
 from django.utils import timezone
 
 from cases.models import now_to_the_millisecond
+from cases.progress import progress
 
 # Bookkeeping that a load sets itself; a difference in these alone is not a change.
 UNTRACKED = {"updated_at", "version"}
@@ -130,6 +132,18 @@ def record_history(model, instances, reason, new):
     history.bulk_history_create(fresh, update=not new, default_change_reason=reason)
 
 
+def count_objects(path):
+    """How many objects a JSON fixture holds, for the progress bar; None for other formats
+    or a file that does not parse (loading it then says why)."""
+    if path.suffix != ".json":
+        return None
+    try:
+        with path.open("rb") as file:
+            return len(json.load(file))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
 def unique_lookup(obj):
     """Matches rows (or history entries) sharing one of obj's unique field sets."""
     model = type(obj)
@@ -192,6 +206,7 @@ class Command(loaddata.Command):
     def handle(self, *fixture_labels, **options):
         self.overwrite = options["overwrite"]
         self.keep_edited = options["keep_edited"]
+        self.requested_verbosity = options["verbosity"]
         try:
             super().handle(*fixture_labels, **options)
         except Kept as kept:
@@ -225,10 +240,15 @@ class Command(loaddata.Command):
             str(f.relative_to(settings.BASE_DIR)) if f.is_relative_to(settings.BASE_DIR) else str(f)
             for f in files
         )
-        super().load_label(fixture_label)
+        total = sum(count_objects(f) or 0 for f in files) or None
+        with progress(
+            self.stderr, total, "loaddata", unit="objects", verbosity=self.requested_verbosity
+        ) as self.progress:
+            super().load_label(fixture_label)
 
     def save_obj(self, obj):
         """Write the object if it is new, or changed and not edited since it was loaded."""
+        self.progress.update(1)
         instance, model = obj.object, type(obj.object)
         history = history_of(model)
         if history is None or not self.loads(model):
