@@ -1,10 +1,21 @@
 """Editing in the admin: history with revert, no lost updates, and publishing."""
 
+import re
+from dataclasses import dataclass, field
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms.formsets import (
+    DELETION_FIELD_NAME,
+    INITIAL_FORM_COUNT,
+    ORDERING_FIELD_NAME,
+    TOTAL_FORM_COUNT,
+)
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
@@ -17,7 +28,8 @@ class VersionCheckForm(forms.ModelForm):
 
     The form carries the version it was opened at. If the stored version has
     moved on, the save is refused, the editor's input stays in the form, and
-    the error lists what changed in the meantime and who changed it.
+    the error lists what changed in the meantime and who changed it. Saves that
+    changed none of the form's fields (only the object's rows) do not count.
     """
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -48,9 +60,31 @@ class VersionCheckForm(forms.ModelForm):
         seen = cleaned.get("seen_version")
         if seen is None:
             raise ValidationError("This form is out of date. Reload the page and try again.")
-        if seen != stored:
+        if seen != stored and not self.only_its_rows_changed(seen):
             raise ValidationError(self.conflict(seen, stored), code="edit_conflict")
         return cleaned
+
+    def only_its_rows_changed(self, seen):
+        """Whether the saves since version ``seen`` left every field of this form as it was.
+
+        The admin saves an object whenever its page is saved, so another editor
+        who only added, changed or deleted one of its rows (a filing's citation,
+        a case's party) moves its version on too. That is no conflict: each
+        changed row is checked on its own, and a deleted one is left out of the
+        save (DropVanishedRows). Only when history records every field of the
+        form can it tell; otherwise (a case's agencies) the save is refused.
+        """
+        history = type(self.instance).history
+        tracked = {f.name for f in history.model.tracked_fields}
+        tracked |= {f.name for f in getattr(history.model, "_history_m2m_fields", [])}
+        own = set(self.fields) - {"seen_version", DELETION_FIELD_NAME, ORDERING_FIELD_NAME}
+        if not own <= tracked:
+            return False
+        records = history.filter(id=self.instance.pk)
+        before, after = records.filter(version=seen).first(), records.first()
+        if before is None or after is None:
+            return False
+        return not after.diff_against(before, excluded_fields=BOOKKEEPING).changes
 
     def conflict(self, seen, stored):
         history = type(self.instance).history.filter(id=self.instance.pk)
@@ -74,6 +108,206 @@ class VersionCheckForm(forms.ModelForm):
         return message
 
 
+def _row_keys(prefix):
+    """Matches a formset row's field names, "citations-3-note", giving 3 and "note"."""
+    return re.compile(rf"{re.escape(prefix)}-(0|[1-9][0-9]*)-(.+)", re.DOTALL)
+
+
+def _without_rows(data, prefix, dropped, total):
+    """Posted formset data with the rows numbered in ``dropped`` taken out, and
+    the rows after them numbered down, as if they had never been in the form."""
+    if data is None:
+        return None
+    keys = _row_keys(prefix)
+    number = {}
+    for index in range(total):
+        if index not in dropped:
+            number[index] = len(number)
+    if isinstance(data, QueryDict):
+        result = QueryDict(mutable=True, encoding=data.encoding)
+    elif isinstance(data, MultiValueDict):
+        result = MultiValueDict()
+    else:
+        result = {}
+    items = data.lists() if isinstance(data, MultiValueDict) else data.items()
+    for key, value in items:
+        if match := keys.fullmatch(key):
+            index = int(match[1])
+            if index in dropped:
+                continue
+            if index in number:
+                key = f"{prefix}-{number[index]}-{match[2]}"
+        if isinstance(result, MultiValueDict):
+            result.setlist(key, value)
+        else:
+            result[key] = value
+    return result
+
+
+@dataclass
+class VanishedRow:
+    """A row that was in the form when the editor opened it, and is no longer
+    the parent's: another editor deleted it, or moved it to another parent."""
+
+    verbose_name: str
+    description: str
+    parent_name: str  # "filing", "case"
+    by: object  # the user who deleted or moved it, None for a script
+    moved_to: str = ""  # the parent it now belongs to, if moved
+    marked_for_deletion: bool = False  # the editor had ticked "Delete" too
+    typed: list = field(default_factory=list)  # (label, value) the editor had changed
+
+    def explain(self, user, saved):
+        """The message for the editor, once saved (``saved``) or on the form again."""
+        who = "you, in another window" if self.by == user else (self.by or "a script")
+        what = f"The {self.verbose_name} ({self.description})"
+        if self.moved_to:
+            happened = f"was moved to “{self.moved_to}” by {who} after you opened this page"
+        else:
+            happened = f"was deleted by {who} after you opened this page"
+        if self.marked_for_deletion:
+            return f"{what}, which you marked for deletion, {happened}."
+        if saved:
+            message = f"{what} {happened}, so this {self.parent_name} was saved without it."
+        else:
+            message = f"{what} {happened}, so it is no longer in the form below."
+        if self.typed:
+            values = "; ".join(f"{label}: “{value}”" for label, value in self.typed)
+            cannot = "could not" if saved else "cannot"
+            message += f" Your changes to it {cannot} be saved; you had entered {values}."
+        return message
+
+
+class DropVanishedRows:
+    """An inline formset that leaves out the rows that have gone since the form
+    was opened, and says so, instead of failing on them.
+
+    A row another editor deleted would fail on its hidden id ("Select a valid
+    choice"), an error the admin does not show, so the form could never be
+    saved. A row moved to another parent would be dropped without a word. Such
+    rows are taken out of the posted data before the formset reads it, so that
+    the rest is validated and saved as usual, and the form, if shown again for
+    another reason, no longer has them. ``vanished`` describes them, with what
+    the editor had entered in them, for the messages (HistoryAdmin).
+    """
+
+    drop_vanished_rows = True  # False for a view-only inline, whose rows are not posted
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vanished = []
+        if self.is_bound and self.drop_vanished_rows and not self.save_as_new:
+            self._drop_vanished()
+
+    def _drop_vanished(self):
+        try:
+            initial = int(self.data[f"{self.prefix}-{INITIAL_FORM_COUNT}"])
+            total = int(self.data[f"{self.prefix}-{TOTAL_FORM_COUNT}"])
+        except (KeyError, TypeError, ValueError):
+            return  # the formset reports a broken management form itself
+        if not 0 <= initial <= total or self.instance.pk is None:
+            return
+        pk_field = self.model._meta.pk
+        posted = {}
+        for index in range(min(initial, self.absolute_max)):
+            try:
+                pk = pk_field.to_python(self.data.get(f"{self.prefix}-{index}-{pk_field.name}"))
+            except ValidationError:
+                continue  # left to the formset's own validation
+            if pk is not None:
+                posted[index] = pk
+        if not posted:
+            return
+        present = set(
+            self.get_queryset().filter(pk__in=posted.values()).values_list("pk", flat=True)
+        )
+        gone = {index: pk for index, pk in posted.items() if pk not in present}
+        if not gone:
+            return
+        self.vanished = [self._describe(index, pk) for index, pk in gone.items()]
+        data = _without_rows(self.data, self.prefix, gone, total)
+        data[f"{self.prefix}-{INITIAL_FORM_COUNT}"] = str(initial - len(gone))
+        data[f"{self.prefix}-{TOTAL_FORM_COUNT}"] = str(total - len(gone))
+        self.data = data
+        self.files = _without_rows(self.files, self.prefix, gone, total)
+
+    def _describe(self, index, pk):
+        """What the row was when the editor opened the form, who took it away,
+        and what the editor had entered in it since."""
+        prefix = self.add_prefix(index)
+        history = getattr(self.model, "history", None)
+        records = history.filter(**{self.model._meta.pk.attname: pk}) if history else None
+        # As the editor saw it: the version their form was opened at.
+        seen_version = self.data.get(f"{prefix}-seen_version", "")
+        seen = records.exclude(history_type="-") if records is not None else None
+        if seen is not None and str(seen_version).isdigit():
+            seen = seen.filter(version=int(seen_version))
+        seen = (seen.first() or records.first()) if records is not None else None
+        latest = records.first() if records is not None else None
+        still_there = self.model._default_manager.filter(pk=pk).first()
+        moved_to = ""
+        fk = getattr(self, "fk", None)
+        if still_there is not None:
+            moved_to = describe(getattr(still_there, fk.name) if fk else None, "elsewhere")
+        form = self.form(
+            data=self.data,
+            files=self.files,
+            prefix=prefix,
+            instance=seen.instance if seen else self.model(),
+            **self.get_form_kwargs(None),
+        )
+        delete = forms.CheckboxInput().value_from_datadict(
+            self.data, self.files, f"{prefix}-DELETE"
+        )
+        typed = []
+        if not delete:
+            for name in form.changed_data:
+                if name != "seen_version":
+                    typed.append(
+                        (form[name].label, shown_value(form.fields[name], form[name].data))
+                    )
+        try:
+            by = latest.history_user if latest else None
+        except ObjectDoesNotExist:  # the account is gone
+            by = None
+        return VanishedRow(
+            verbose_name=self.model._meta.verbose_name,
+            description=describe(seen.instance if seen else None, f"#{pk}"),
+            parent_name=self.instance._meta.verbose_name,
+            by=by,
+            moved_to=moved_to,
+            marked_for_deletion=bool(delete),
+            typed=typed,
+        )
+
+
+def describe(obj, default):
+    """An object's name, or ``default`` if it has none or names a deleted object."""
+    if obj is None:
+        return default
+    try:
+        return str(obj)
+    except ObjectDoesNotExist:
+        return default
+
+
+def shown_value(form_field, data):
+    """What an editor entered in a field, as they would recognise it."""
+    if data in (None, "", []):
+        return "(empty)"
+    if isinstance(form_field, forms.ModelChoiceField):
+        try:
+            return describe(form_field.clean(data), str(data))
+        except ValidationError:
+            return str(data)
+    if isinstance(form_field, forms.ChoiceField):
+        labels = {str(value): label for value, label in form_field.choices}
+        return str(labels.get(str(data), data))
+    if isinstance(data, (list, tuple)):
+        return " ".join(str(part) for part in data)
+    return str(data)
+
+
 def preview_link(case, anchor=""):
     """The staff preview of a case page, drafts included."""
     url = reverse("case-preview", args=[case.slug])
@@ -85,6 +319,28 @@ class HistoryAdmin(SimpleHistoryAdmin):
     and the version check against lost updates."""
 
     form = VersionCheckForm
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        # Every inline leaves out the rows gone since its form was opened.
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            attrs = {"drop_vanished_rows": inline.has_change_permission(request, obj)}
+            yield type(formset.__name__, (DropVanishedRows, formset), attrs), inline
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.tell_about_vanished_rows(request, formsets, saved=True)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        if request.method == "POST":  # the form again, with an error
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+            self.tell_about_vanished_rows(request, formsets, saved=False)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def tell_about_vanished_rows(self, request, formsets, saved):
+        for formset in formsets:
+            for row in getattr(formset, "vanished", []):
+                level = messages.INFO if row.marked_for_deletion else messages.WARNING
+                self.message_user(request, row.explain(request.user, saved), level)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history lets anyone who may view history post a revert;
