@@ -75,8 +75,13 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it
 # from clients' requests); without it, every request would look like plain HTTP.
-if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy is one hop that appends the address it received each request from
+# to X-Forwarded-For; the client's address is that last entry, and anything to
+# its left was sent by the client (casetracker/login_throttling.py).
+TRUSTED_PROXY_HOPS = 1 if BEHIND_TLS_PROXY else 0
 
 # Content Security Policy: this site's own files only, and no inline script or
 # style (the admin's scripts are files too; the browser tests fail on any
@@ -152,21 +157,53 @@ MIDDLEWARE = [
 ]
 
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins
-# for one username from one address, further attempts are refused for an hour.
+# for one username from one address, or LOGIN_ADDRESS_FAILURE_LIMIT from one
+# address for any usernames (password spraying), further attempts from there
+# are refused for an hour. The address is the client's, behind the proxy too.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "casetracker.login_throttling.LoginThrottlingHandler"
+AXES_CLIENT_IP_CALLABLE = "casetracker.login_throttling.client_address"
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+if LOGIN_ADDRESS_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT must be at least 1, got 0.")
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-# Behind a TLS proxy the client's address comes from the proxy's header.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env_bool("DJANGO_BEHIND_TLS_PROXY", False)
-    else ["REMOTE_ADDR"]
-)
+
+# Logging: everything at DJANGO_LOG_LEVEL and above goes to stderr, where
+# gunicorn's log or the platform's collector picks it up: server errors
+# (django.request) with their tracebacks (the 500 page shows none), 404s, and
+# django-axes' failed logins and lockouts. INFO adds axes' successful logins.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "").strip().upper() or "WARNING"
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        "DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, "
+        f"got {os.environ['DJANGO_LOG_LEVEL']!r}."
+    )
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # Instead of Django's own handlers: its console one writes only with
+        # DEBUG on, and mail_admins has no ADMINS to mail.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+    },
+}
 
 ROOT_URLCONF = "casetracker.urls"
 
@@ -198,6 +235,10 @@ except (ValueError, KeyError) as exc:
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     if _database["NAME"] != ":memory:":
         Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # A save reads, then writes. In deferred transactions a second save at the
+    # same time failed with "database is locked"; IMMEDIATE ones take the write
+    # lock at BEGIN, so the second waits for the first (up to the timeout, s).
+    _database.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 else:
     # Reusing connections measured about 3x the page throughput of a new
     # connection per request on PostgreSQL; health checks drop dead ones.
@@ -257,6 +298,17 @@ STORAGES = {
 # Uploaded files: only the source texts editors attach to check key phrases.
 # They stay on this machine (var/ is git-ignored) and are never served.
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# A file over DJANGO_MAX_UPLOAD_MB is refused with an error on its form field;
+# no more than that is kept in memory or on disk (casetracker/uploads.py).
+# The request's other fields are capped by DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB).
+MAX_UPLOAD_MB = env_int("DJANGO_MAX_UPLOAD_MB", 10)
+if MAX_UPLOAD_MB < 1:
+    raise ImproperlyConfigured("DJANGO_MAX_UPLOAD_MB must be at least 1, got 0.")
+FILE_UPLOAD_HANDLERS = [
+    "casetracker.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # `loaddata seed` finds fixtures/seed.json.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
