@@ -397,6 +397,22 @@ def test_last_updated_follows_the_latest_edit_to_an_entry(client, seeded):
     assert "July 4, 2025, 12:00 UTC" in fact(get(client, BINANCE), "Last updated")
 
 
+@pytest.mark.parametrize(
+    ("microsecond", "written"),
+    [(766000, "02:55:52.766+00:00"), (766999, "02:55:52.766+00:00"), (0, "02:55:52+00:00")],
+)
+def test_last_updated_datetime_has_at_most_three_digits_of_a_second(
+    client, seeded, microsecond, written
+):
+    # HTML's datetime attribute takes one to three digits of a second; isoformat writes six.
+    updated = datetime.datetime(2026, 12, 1, 2, 55, 52, microsecond, tzinfo=datetime.UTC)
+    Case.objects.filter(slug="sec-v-binance").update(updated_at=updated)
+    Filing.objects.filter(case__slug="sec-v-binance").update(updated_at=updated)
+    value = re.search(r'<time datetime="([^"]+)"', fact(get(client, BINANCE), "Last updated"))[1]
+    assert value == f"2026-12-01T{written}"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?\+00:00", value)
+
+
 # Related cases and claims
 
 
