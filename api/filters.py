@@ -13,14 +13,15 @@ from drf_spectacular.utils import extend_schema_field
 
 from cases import filters as page_filters
 from cases.models import Case
-from cases.partial_dates import ISO_PREFIX
+from cases.partial_dates import ISO_PREFIX, MAX_YEAR, MIN_YEAR
 from filings.filters import TimelineFilter
 
+YEARS = f"Years {MIN_YEAR} to {MAX_YEAR}; another is a 400."
 FLOOR = (
     "From this date: 2023, 2023-06 or 2023-06-05. Dates known less precisely that may "
-    "fall in it count too: 2025-02 includes 2025."
+    f"fall in it count too: 2025-02 includes 2025. {YEARS}"
 )
-CEILING = "Until this date: 2023, 2023-06 or 2023-06-05, through its last day."
+CEILING = f"Until this date: 2023, 2023-06 or 2023-06-05, through its last day. {YEARS}"
 
 
 def documented(filterset, name, description, **schema):

@@ -18,6 +18,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.dates import MONTHS
 
+# The years the record accepts, inclusive. Its enforcement actions are modern:
+# 1900 leaves room for the oldest statutes and precedents an entry may cite, 2100
+# for deadlines and terms set decades ahead. A year beyond is a typo ("9999",
+# "0001"). The bounds also keep every date far from datetime.date's own limits
+# (years 1 to 9999), so that the day after a last day, an overview axis or an
+# iCalendar DTEND can always be computed. Forms, full_clean and loaddata refuse
+# years outside (the field's to_python); the PartialDate type itself still
+# holds any year datetime.date can, so that a row stored before the range was
+# enforced can be read, shown and corrected.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
 # re.ASCII: without it \d also matches other scripts' digits, such as "２０２３".
 ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 
@@ -64,6 +76,11 @@ class PartialDate:
         if isinstance(value, datetime.date):
             return cls(value.year, value.month, value.day)
         return cls.parse(value)
+
+    @property
+    def is_in_range(self):
+        """Whether the record accepts this date: its year is MIN_YEAR to MAX_YEAR."""
+        return MIN_YEAR <= self.year <= MAX_YEAR
 
     @property
     def precision(self):
@@ -132,6 +149,7 @@ class PartialDate:
 
 
 def _to_partial_date(value):
+    """Any PartialDate (or None), for saving and for lookups."""
     try:
         return PartialDate.coerce(value)
     except ValueError as exc:
@@ -142,11 +160,26 @@ def _to_partial_date(value):
         ) from None
 
 
+def _to_accepted_partial_date(value):
+    """A PartialDate (or None) that the record accepts, for values coming in."""
+    date = _to_partial_date(value)
+    if date and not date.is_in_range:
+        raise ValidationError(
+            "Enter a year from %(min)s to %(max)s: %(date)s is outside the years "
+            "this record accepts.",
+            code="partial_date_out_of_range",
+            params={"min": MIN_YEAR, "max": MAX_YEAR, "date": date.iso},
+        )
+    return date
+
+
 class PartialDateFormField(forms.CharField):
     def __init__(self, **kwargs):
         # No max_length: its validator would measure the parsed PartialDate.
         kwargs.pop("max_length", None)
-        kwargs.setdefault("help_text", "YYYY, YYYY-MM or YYYY-MM-DD")
+        kwargs.setdefault(
+            "help_text", f"YYYY, YYYY-MM or YYYY-MM-DD, from {MIN_YEAR} to {MAX_YEAR}"
+        )
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("maxlength", "10")
 
@@ -154,7 +187,7 @@ class PartialDateFormField(forms.CharField):
         return value.iso if isinstance(value, PartialDate) else value
 
     def to_python(self, value):
-        return _to_partial_date(super().to_python(value))
+        return _to_accepted_partial_date(super().to_python(value))
 
 
 class PartialDateField(models.CharField):
@@ -181,7 +214,9 @@ class PartialDateField(models.CharField):
         return PartialDate.parse(value) if value else None
 
     def to_python(self, value):
-        return _to_partial_date(value)
+        # What comes in (forms, full_clean, loaddata's deserializer) must be in
+        # range; reading a stored row (from_db_value) and lookups need not be.
+        return _to_accepted_partial_date(value)
 
     def get_prep_value(self, value):
         value = _to_partial_date(value)

@@ -82,7 +82,12 @@ def event(request, filing):
     event.add("last-modified", filing.updated_at)
     event.add("sequence", filing.version)
     event.add("dtstart", date.first_day)
-    event.add("dtend", date.last_day + datetime.timedelta(days=1))
+    if date.last_day < datetime.date.max:
+        event.add("dtend", date.last_day + datetime.timedelta(days=1))  # the day after: exclusive
+    else:
+        # No day after December 31, 9999 (only a row stored before the years were
+        # checked can end there): the same span, as a length.
+        event.add("duration", date.last_day - date.first_day + datetime.timedelta(days=1))
     event.add("transp", "TRANSPARENT")
     event.add("summary", summary)
     event.add("description", "\n".join(description))

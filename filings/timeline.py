@@ -145,6 +145,20 @@ def group_by_month(filings, newest_first=False):
 
 # The overview is a server-rendered SVG: these are its measures in user units.
 WIDTH, LABEL_WIDTH, ROW_HEIGHT, LANE_GAP, AXIS_HEIGHT, DOT_RADIUS = 800, 150, 18, 8, 22, 5
+# Year ticks: at most this many, so that their labels ("2023", some 30 units
+# wide) do not overlap. A longer axis has a tick every TICK_STEPS[i] years.
+MAX_TICKS = 20
+TICK_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+
+
+def tick_years(first, last):
+    """The years to mark on an axis from the start of first to the end of last.
+
+    Every year while they fit in MAX_TICKS, else the multiples of the smallest
+    round step that fits ("1900, 1920, ..." across two centuries).
+    """
+    step = next(step for step in TICK_STEPS if (last - first) // step + 1 <= MAX_TICKS)
+    return [year for year in range(first, last + 1) if year % step == 0]
 
 
 @dataclass
@@ -174,12 +188,14 @@ def overview(filings, lane_of=lambda filing: ""):
     dated = order_entries([f for f in filings if f.date])
     if not dated:
         return None
-    start = datetime.date(dated[0].date.year, 1, 1)
-    end = datetime.date(max(f.date.year for f in dated) + 1, 1, 1)
+    first, last = dated[0].date.year, max(f.date.year for f in dated)
+    start = datetime.date(first, 1, 1)
+    # In days, not up to January 1 of the year after: there is none after 9999.
+    length = (datetime.date(last, 12, 31) - start).days + 1
     lanes = list(dict.fromkeys(lane_of(f) for f in dated))
     label_width = LABEL_WIDTH if any(lanes) else 0
     # Room on the right for the flag after a mark that runs to the end.
-    scale = (WIDTH - label_width - 16) / (end - start).days
+    scale = (WIDTH - label_width - 16) / length
 
     def x_of(day):
         return label_width + (day - start).days * scale
@@ -189,7 +205,8 @@ def overview(filings, lane_of=lambda filing: ""):
     for filing in dated:
         left = x_of(filing.date.first_day)
         if filing.date.day is None:
-            width = max(x_of(filing.date.last_day + datetime.timedelta(days=1)) - left, 3)
+            days = (filing.date.last_day - filing.date.first_day).days + 1
+            width = max(days * scale, 3)
             extent = (left, left + width)
         else:
             width = 0
@@ -213,11 +230,11 @@ def overview(filings, lane_of=lambda filing: ""):
         "lanes": [{"label": lane, "y": tops[lane] + ROW_HEIGHT / 2} for lane in lanes if lane],
         "years": [
             {"year": year, "x": round(x_of(datetime.date(year, 1, 1)), 1)}
-            for year in range(start.year, end.year)
+            for year in tick_years(first, last)
         ],
         "marks": marks,
         "kinds": sorted({(f.kind, f.get_kind_display()) for f in dated}, key=lambda k: k[1]),
         "undated": len(filings) - len(dated),
-        "first": start.year,
-        "last": end.year - 1,
+        "first": first,
+        "last": last,
     }

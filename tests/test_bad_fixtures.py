@@ -33,6 +33,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models.signals import post_save
 
+from cases.partial_dates import MAX_YEAR, MIN_YEAR
+
 APPS = ("cases", "filings")
 
 AGENCY = {
@@ -153,6 +155,38 @@ BAD_FIXTURES = [
         valid=[AGENCY],
         bad=fixture_text(AGENCY, {**CASE, "fields": {**CASE["fields"], "filed": "2023-13"}}),
         problem=["2023-13", "month 13 is not between 1 and 12", "cases.case"],
+    ),
+    BadFixture(
+        "year-after-the-range",
+        valid=[AGENCY],
+        bad=fixture_text(AGENCY, {**CASE, "fields": {**CASE["fields"], "filed": "9999"}}),
+        problem=[
+            f"Enter a year from {MIN_YEAR} to {MAX_YEAR}: 9999 is outside the years",
+            "cases.case",
+        ],
+    ),
+    BadFixture(
+        "year-before-the-range",
+        valid=[AGENCY, CASE],
+        bad=fixture_text(
+            AGENCY,
+            CASE,
+            {
+                "model": "filings.filing",
+                "fields": {
+                    "case": ["sec-v-example"],
+                    "slug": "complaint",
+                    "sequence": 10,
+                    "kind": "complaint",
+                    "title": "Complaint",
+                    "date": "0001-01-01",
+                },
+            },
+        ),
+        problem=[
+            f"Enter a year from {MIN_YEAR} to {MAX_YEAR}: 0001-01-01 is outside the years",
+            "filings.filing",
+        ],
     ),
     BadFixture(
         "key-phrase-over-12-words",

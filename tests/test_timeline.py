@@ -5,22 +5,27 @@ read only attributes, so no database is needed.
 """
 
 import datetime
+import itertools
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.models import Case
-from cases.partial_dates import PartialDate
+from cases.partial_dates import MAX_YEAR, MIN_YEAR, PartialDate
 from filings.models import Filing
 from filings.timeline import (
     AXIS_HEIGHT,
     LABEL_WIDTH,
     LANE_GAP,
+    MAX_TICKS,
     ROW_HEIGHT,
     WIDTH,
     group_by_month,
     order_entries,
     overview,
+    tick_years,
 )
 
 CASE_A = Case(pk=1, slug="a", caption="Agency v. Alpha")
@@ -316,3 +321,48 @@ def test_the_legend_lists_each_kind_drawn_once_by_label():
         ]
     )
     assert drawn["kinds"] == [("complaint", "Complaint"), ("stay_request", "Stay request")]
+
+
+# overview: year ticks and the ends of the axis
+
+
+def test_a_short_axis_has_a_tick_every_year():
+    assert tick_years(2005, 2024) == list(range(2005, 2025))  # 20 years: MAX_TICKS
+    assert tick_years(2023, 2023) == [2023]
+
+
+def test_a_long_axis_has_a_tick_every_few_round_years():
+    assert tick_years(2004, 2024) == list(range(2004, 2025, 2))
+    assert tick_years(MIN_YEAR, MAX_YEAR) == list(range(1900, 2101, 20))
+    assert tick_years(1, 9999) == list(range(500, 10_000, 500))
+
+
+@given(st.integers(1, 9999), st.integers(0, 9998))
+def test_ticks_are_few_evenly_spaced_years_on_the_axis(first, length):
+    last = min(first + length, 9999)
+    years = tick_years(first, last)
+    assert 1 <= len(years) <= MAX_TICKS
+    assert first <= years[0] and years[-1] <= last
+    assert len({b - a for a, b in itertools.pairwise(years)}) <= 1
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        [f"{MIN_YEAR}-01-01", f"{MAX_YEAR}"],
+        [f"{MIN_YEAR}", f"{MAX_YEAR}-12-31"],
+        # The type's own limits: a row stored before the range was enforced.
+        ["0001-01-01", "9999"],
+        ["0001", "9999-12-31"],
+    ],
+)
+def test_an_overview_across_the_widest_axis_fits_its_width(dates):
+    drawn, marks = single_lane([entry(date, 10 * n, title=date) for n, date in enumerate(dates)])
+    first, last = marks[dates[0]], marks[dates[1]]
+    assert first.x == 0
+    # The last mark ends at the right edge, less the room for a flag.
+    end = last.x + last.width if last.is_span else last.x
+    assert end == pytest.approx(WIDTH - 16, abs=3)
+    assert len(drawn["years"]) <= MAX_TICKS
+    assert all(0 <= tick["x"] <= WIDTH for tick in drawn["years"])
+    assert (drawn["first"], drawn["last"]) == (int(dates[0][:4]), int(dates[1][:4]))
