@@ -306,8 +306,11 @@ def test_loaddata_command_exits_non_zero_naming_the_problem_and_changes_nothing(
         path.write_text(fixture.bad)
         result = manage("loaddata", str(path))
         assert result.returncode != 0, fixture.name
-        # One line of explanation, not a traceback.
-        assert result.stderr.startswith("CommandError: "), result.stderr
+        # One line of explanation, not a traceback, after the progress lines (on stderr).
+        progress = [line for line in result.stderr.splitlines() if line.startswith("loaddata: ")]
+        assert result.stderr.split("\n", len(progress))[-1].startswith("CommandError: "), (
+            result.stderr
+        )
         assert "Traceback" not in result.stderr
         for words in fixture.problem:
             assert words in result.stderr, (fixture.name, words, result.stderr)
