@@ -1,26 +1,51 @@
 """Editing in the admin: history with revert, no lost updates, and publishing."""
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldError,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db import router, transaction
+from django.db.models import UniqueConstraint, Value
 from django.forms.formsets import (
     DELETION_FIELD_NAME,
     INITIAL_FORM_COUNT,
     ORDERING_FIELD_NAME,
     TOTAL_FORM_COUNT,
 )
+from django.forms.models import InlineForeignKeyField
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.hashable import make_hashable
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.text import capfirst, get_text_list
 from simple_history.admin import SimpleHistoryAdmin
 
 BOOKKEEPING = {"version", "updated_at"}
+
+
+class SeenVersionField(forms.IntegerField):
+    """The version a form was opened at: bookkeeping, never a change of the editor's.
+
+    Posted back, it differs from the bound form's (empty) initial value, so it
+    would count as a change, and an inline formset saves every row that has
+    one: each save of an entry gave every one of its citations a new version
+    and history record, touched or not.
+    """
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
 
 
 class VersionCheckForm(forms.ModelForm):
@@ -29,10 +54,14 @@ class VersionCheckForm(forms.ModelForm):
     The form carries the version it was opened at. If the stored version has
     moved on, the save is refused, the editor's input stays in the form, and
     the error lists what changed in the meantime and who changed it. Saves that
-    changed none of the form's fields (only the object's rows) do not count.
+    changed none of the form's fields (only the object's rows) do not count, nor
+    does a row of the page (an inline) the editor left as it is: it is not saved.
+
+    A row that repeats another of the same object is an error on it, with a
+    message that says so (``duplicate_message``), rather than a database error.
     """
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = SeenVersionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +86,8 @@ class VersionCheckForm(forms.ModelForm):
         stored = self.stored_version(lock=transaction.get_connection().in_atomic_block)
         if stored is None:  # a new object, or a deleted one being restored
             return cleaned
+        if parent_key(self) and not self.has_changed():
+            return cleaned  # a row the editor left alone is not saved
         seen = cleaned.get("seen_version")
         if seen is None:
             raise ValidationError("This form is out of date. Reload the page and try again.")
@@ -86,6 +117,26 @@ class VersionCheckForm(forms.ModelForm):
             return False
         return not after.diff_against(before, excluded_fields=BOOKKEEPING).changes
 
+    def validate_unique(self):
+        """Also says clearly what a conditional unique constraint refuses.
+
+        Django reports it only as "Constraint “…” is violated." A row of a page
+        (an inline's) is checked by its formset instead (UniqueRows), which
+        knows the rows deleted in the same save.
+        """
+        super().validate_unique()
+        if parent_key(self):
+            return
+        exclude = self._get_validation_exclusions()
+        for model_class, constraint in unique_constraints(self.instance):
+            if constraint.condition and repeats(model_class, constraint, self.instance, exclude):
+                report_duplicate(self, constraint)
+
+    def duplicate_message(self, constraint):
+        """What to tell the editor when this form repeats another object by
+        ``constraint``. A model's form may say it in the editor's words."""
+        return duplicate_message(self, constraint)
+
     def conflict(self, seen, stored):
         history = type(self.instance).history.filter(id=self.instance.pk)
         newer = list(history.filter(version__gt=seen).select_related("history_user"))
@@ -106,6 +157,186 @@ class VersionCheckForm(forms.ModelForm):
             if changes:
                 message += " What changed: " + "; ".join(changes) + "."
         return message
+
+
+def unique_constraints(instance):
+    """The unique constraints on fields of an object's model and its parents."""
+    for model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            if isinstance(constraint, UniqueConstraint) and constraint.fields:
+                yield model_class, constraint
+
+
+def parent_key(form):
+    """The foreign key to the page's object when a form is one of its rows (an
+    inline's), else None."""
+    for name, form_field in form.fields.items():
+        if isinstance(form_field, InlineForeignKeyField):
+            return name
+    return None
+
+
+def repeats(model_class, constraint, instance, exclude, besides=()):
+    """Whether a stored object other than ``instance`` has the same values for
+    ``constraint``, where it applies, leaving out the objects whose keys are in
+    ``besides``: rows deleted in the same save, which goes before new rows are
+    added. As Django, it skips a constraint on a field in ``exclude``."""
+    using = router.db_for_write(model_class, instance=instance)
+    try:
+        constraint.validate(model_class, instance, exclude=exclude, using=using)
+    except ValidationError:
+        pass
+    else:
+        return False
+    if not besides:
+        return True
+    same = {
+        name: getattr(instance, model_class._meta.get_field(name).attname)
+        for name in constraint.fields
+    }
+    others = model_class._default_manager.using(using).filter(**same).exclude(pk__in=besides)
+    if constraint.condition:
+        others = others.filter(constraint.condition)
+    if not instance._state.adding:
+        others = others.exclude(pk=instance.pk)
+    return others.exists()
+
+
+def report_duplicate(form, constraint):
+    """Shows the form's message for an object repeating another by ``constraint``,
+    in place of Django's own ("Constraint “…” is violated."), if it has one."""
+    django_says = ValidationError(
+        constraint.get_violation_error_message(), code=constraint.violation_error_code
+    )
+    errors = form._errors.get(NON_FIELD_ERRORS)
+    if errors:
+        errors.data = [error for error in errors.data if error != django_says]
+    if isinstance(form, VersionCheckForm):
+        message = form.duplicate_message(constraint)
+    else:
+        message = duplicate_message(form, constraint)
+    if message not in form.non_field_errors():
+        form.add_error(None, message)
+
+
+def duplicate_message(form, constraint):
+    """A plain message for an object that repeats another by ``constraint``:
+    "Another alias of this party has the same name." on a row of the party's page."""
+    if constraint.violation_error_message != constraint.default_violation_error_message:
+        return constraint.get_violation_error_message()
+    model = type(form.instance)
+    parent = parent_key(form)
+    if parent is None:
+        error = form.instance.unique_error_message(model, constraint.fields)
+        return error.message % error.params
+    labels = [
+        str(model._meta.get_field(name).verbose_name)
+        for name in constraint.fields
+        if name != parent
+    ]
+    parent_name = form.fields[parent].parent_instance._meta.verbose_name
+    return (
+        f"Another {model._meta.verbose_name} of this {parent_name} has the same "
+        f"{get_text_list(labels, 'and')}."
+    )
+
+
+class UniqueRows:
+    """An inline formset whose rows may not repeat each other, or the stored
+    rows, by a unique constraint that names the page's object (an entry's
+    citations: source, paragraph and key phrase, per entry) or has a condition.
+
+    Django's formsets leave such constraints to the database, whose refusal
+    was a server error: a row's form excludes its foreign key to the page's
+    object from model validation, and rows are compared with each other by
+    unconditional constraints only. Of rows that repeat each other, the one
+    already stored and left as it was (else the first) is kept, and the others
+    get the error. A row repeating one deleted in the same save is no repeat.
+    """
+
+    def validate_unique(self):
+        deleted = []
+        for form in self.initial_forms:
+            if self.can_delete and self._should_delete_form(form) and form.instance.pk:
+                deleted.append(form.instance.pk)
+        for form in self.rows(changed_only=True):
+            self.check_against_stored(form, deleted)
+        try:
+            super().validate_unique()  # unique fields and unconditional constraints, row to row
+        finally:
+            self.check_against_each_other()
+
+    def rows(self, changed_only=False):
+        """The valid rows that are saved or kept: neither deleted nor left empty."""
+        for form in self.forms:
+            if not form.is_valid() or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if form.has_changed() or not (changed_only or form.instance._state.adding):
+                yield form
+
+    def check_against_stored(self, form, deleted):
+        exclude = form._get_validation_exclusions()
+        for model_class, constraint in unique_constraints(form.instance):
+            names_parent = self.fk.name in constraint.fields or (
+                constraint.condition and self.fk.name in constraint.condition.referenced_base_fields
+            )
+            if not (names_parent or constraint.condition):
+                continue  # Django has checked it (Model.validate_constraints)
+            if repeats(model_class, constraint, form.instance, exclude, besides=deleted):
+                report_duplicate(form, constraint)
+
+    def check_against_each_other(self):
+        forms = list(self.rows())
+        if len(forms) < 2:
+            return
+        for model_class, constraint in unique_constraints(self.model()):
+            if not constraint.condition:
+                continue  # Django's own check (BaseModelFormSet.validate_unique)
+            rows = defaultdict(list)
+            for form in forms:
+                if key := self.row_key(form, model_class, constraint):
+                    rows[key].append(form)
+            for same in rows.values():
+                same = [
+                    form for form in same if self.meets_condition(form, model_class, constraint)
+                ]
+                if len(same) < 2:
+                    continue
+                kept = next((form for form in same if not form.has_changed()), same[0])
+                for form in same:
+                    if form is not kept:
+                        report_duplicate(form, constraint)
+
+    def row_key(self, form, model_class, constraint):
+        """The row's values for ``constraint``, but for the page's object, the
+        same for every row; None when a value is missing or not in the form."""
+        exclude = form._get_validation_exclusions()
+        key = []
+        for name in constraint.fields:
+            if name == self.fk.name:
+                continue
+            if name in exclude:
+                return None
+            value = getattr(form.instance, model_class._meta.get_field(name).attname)
+            if value is None and constraint.nulls_distinct is not False:
+                return None  # NULL repeats nothing
+            key.append(make_hashable(value))
+        return tuple(key)
+
+    def meets_condition(self, form, model_class, constraint):
+        """Whether the constraint applies to the row once saved with the page's object."""
+        instance = form.instance
+        against = instance._get_field_expression_map(
+            meta=model_class._meta, exclude=form._get_validation_exclusions()
+        )
+        if getattr(instance, self.fk.attname) is None:
+            # A new object's rows: saved with it, their key will be set. Any
+            # value stands in for it; conditions ask only whether there is one.
+            against[self.fk.name] = Value(0, self.fk)
+        try:
+            return constraint.condition.check(against, using=router.db_for_write(self.model))
+        except FieldError:
+            return False  # it names a field the form leaves out; Django skips it then too
 
 
 def _row_keys(prefix):
@@ -321,10 +552,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
     form = VersionCheckForm
 
     def get_formsets_with_inlines(self, request, obj=None):
-        # Every inline leaves out the rows gone since its form was opened.
+        # Every inline leaves out the rows gone since its form was opened, and
+        # refuses rows that repeat each other.
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             attrs = {"drop_vanished_rows": inline.has_change_permission(request, obj)}
-            yield type(formset.__name__, (DropVanishedRows, formset), attrs), inline
+            yield type(formset.__name__, (DropVanishedRows, UniqueRows, formset), attrs), inline
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

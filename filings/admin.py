@@ -7,7 +7,13 @@ from django.db.models import F, Prefetch
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from cases.editing import HistoryAdmin, PublishingAdmin, VersionCheckForm, preview_link
+from cases.editing import (
+    HistoryAdmin,
+    PublishingAdmin,
+    VersionCheckForm,
+    parent_key,
+    preview_link,
+)
 
 from .models import Citation, Filing, Source
 
@@ -24,9 +30,27 @@ class SourceAdmin(HistoryAdmin):
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
 
+class CitationForm(VersionCheckForm):
+    def duplicate_message(self, constraint):
+        """A citation that repeats another of the same fact, in the editor's words."""
+        citation = self.instance
+        passage = f"these words of {citation.source}, paragraph {citation.locator}"
+        on_its_page = parent_key(self) is not None  # a row of the entry's page
+        if "filing" in constraint.fields:
+            cites = "This entry" if on_its_page else f"The entry “{citation.filing}”"
+        elif "claim" in constraint.fields:
+            cites = "This claim" if on_its_page else f"The claim “{citation.claim}”"
+        elif "fact" in constraint.fields:
+            case = "this case" if on_its_page else f"the case “{citation.case}”"
+            cites = f"For “{citation.get_fact_display()}”, {case}"
+        else:
+            return super().duplicate_message(constraint)
+        return f"{cites} already cites {passage}."
+
+
 class CitationInline(admin.StackedInline):
     model = Citation
-    form = VersionCheckForm
+    form = CitationForm
     fk_name = "filing"
     fields = (
         ("source", "locator"),
@@ -250,6 +274,7 @@ def warn_about_dates(request, filing_pk):
 
 @admin.register(Citation)
 class CitationAdmin(HistoryAdmin):
+    form = CitationForm
     list_display = ("key_phrase", "source", "locator", "target")
     list_filter = ("source__kind", "fact")
     list_select_related = ("source", "filing__case", "claim__case", "case")

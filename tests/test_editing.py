@@ -279,6 +279,43 @@ def test_an_edit_is_recorded_with_its_author_and_the_field_differences(editor_cl
     assert "Joint stipulation dismisses the case with prejudice" in history_page
 
 
+def test_saving_an_entry_leaves_the_citations_it_did_not_change_alone(editor_client, seeded):
+    dismissal = filing("dismissal")
+    changed, *untouched = dismissal.citations.order_by("pk")
+    assert untouched
+    page = editor_client.get(change_url(dismissal))
+    rows = [form.instance.pk for form in page.context["inline_admin_formsets"][0].formset.forms]
+    data = admin_form_data(page, title="Case dismissed for good")
+    data[f"citations-{rows.index(changed.pk)}-note"] = "Read from the headline"
+
+    assert editor_client.post(change_url(dismissal), data).status_code == 302
+
+    changed.refresh_from_db()
+    assert changed.note == "Read from the headline" and changed.version == 2
+    assert changed.history.count() == 2
+    for citation in untouched:
+        assert Citation.objects.get(pk=citation.pk).version == 1
+        assert citation.history.count() == 1
+    dismissal.refresh_from_db()
+    assert dismissal.title == "Case dismissed for good"
+
+
+def test_saving_a_case_leaves_its_parties_claims_and_links_alone(editor_client, seeded):
+    case = Case.objects.get(slug="sec-v-binance")
+    rows = [*case.case_parties.all(), *case.claims.all(), *case.links_from.all()]
+    assert rows
+    page = editor_client.get(change_url(case))
+
+    response = editor_client.post(change_url(case), admin_form_data(page, summary="New summary"))
+
+    assert response.status_code == 302
+    for row in rows:
+        assert type(row).objects.get(pk=row.pk).version == 1, row
+        assert row.history.count() == 1, row
+    case.refresh_from_db()
+    assert case.summary == "New summary" and case.version == 2
+
+
 def test_reverting_from_the_history_view_restores_the_earlier_version(editor_client, seeded):
     dismissal = filing("dismissal")
     original = dismissal.history.get()
@@ -520,6 +557,29 @@ def test_a_stale_citation_inline_is_refused(client, seeded, make_editor):
     assert "Not saved: alice saved this citation" in str(inline.forms[0].non_field_errors())
     citation.refresh_from_db()
     assert citation.note == "Alice's note"
+
+
+def test_a_citation_changed_elsewhere_does_not_block_saving_its_entry_untouched(
+    client, seeded, make_editor
+):
+    """The entry's save leaves the citation as it is, so there is nothing to refuse."""
+    first, second = type(client)(), type(client)()
+    first.force_login(make_editor("alice"))
+    second.force_login(make_editor("bob"))
+    dismissal = filing("dismissal")
+    citation = dismissal.citations.order_by("pk").first()
+    bob_page = second.get(change_url(dismissal))
+
+    alice_page = first.get(change_url(citation))  # the number is not on the entry's page
+    alice_saved = first.post(change_url(citation), admin_form_data(alice_page, reported_number=3))
+    assert alice_saved.status_code == 302
+    response = second.post(change_url(dismissal), admin_form_data(bob_page, title="Bob's title"))
+
+    assert response.status_code == 302
+    citation.refresh_from_db()
+    assert citation.reported_number == 3 and citation.version == 2
+    dismissal.refresh_from_db()
+    assert dismissal.title == "Bob's title"
 
 
 def test_two_editors_on_a_party_cannot_overwrite_each_other(client, seeded, make_editor):
