@@ -63,10 +63,11 @@ restore: install
 	$(BIN)/python manage.py restore $(BACKUP)
 
 lint: install
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Benchmarks and the load test, against `make serve` on PostgreSQL; see bench/README.md.
+# Benchmarks and the load test, against `make serve` on PostgreSQL; see docs/benchmarks.md.
 .PHONY: bench load
 bench: install
 	$(BIN)/python bench/run.py

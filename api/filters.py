@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from cases import filters as page_filters
 from cases.models import Case
-from cases.partial_dates import ISO_PREFIX, MAX_YEAR, MIN_YEAR
+from core.partial_dates import ISO_PREFIX, MAX_YEAR, MIN_YEAR
 from filings.filters import TimelineFilter
 
 YEARS = f"Years {MIN_YEAR} to {MAX_YEAR}; another is a 400."

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from cases.models import Agency, Case, CaseParty, Party
-from cases.partial_dates import ISO_PREFIX, PartialDate
+from core.partial_dates import ISO_PREFIX, PartialDate
 from filings.models import Citation, Filing, Source
 
 

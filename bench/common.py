@@ -1,7 +1,7 @@
 """What bench/run.py and bench/load.py share: databases, `make serve`, and wrk.
 
 Standard library only. Everything is configured by environment variables; see
-bench/README.md.
+docs/benchmarks.md.
 """
 
 import http.client

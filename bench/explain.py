@@ -1,4 +1,4 @@
-"""EXPLAIN ANALYZE of each public page's main query, as markdown for bench/README.md.
+"""EXPLAIN ANALYZE of each public page's main query, as markdown for docs/benchmarks.md.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/casetracker_big \
         DJANGO_DEBUG=true .venv/bin/python bench/explain.py

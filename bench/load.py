@@ -48,7 +48,7 @@ DATABASE = os.environ.get("BENCH_LOAD_DB", "casetracker_load")
 DURATION = env_number("BENCH_LOAD_DURATION", 60)
 CONNECTIONS = env_number("BENCH_LOAD_CONNECTIONS", 64)
 THREADS = env_number("BENCH_THREADS", 2)
-TIMEOUT = env_number("BENCH_LOAD_TIMEOUT", 10)  # seconds; see bench/README.md
+TIMEOUT = env_number("BENCH_LOAD_TIMEOUT", 10)  # seconds; see docs/benchmarks.md
 WRITES_PER_SECOND = env_number("BENCH_LOAD_WRITES_PER_SECOND", 10.0, float)
 PATHS = [
     "/",

@@ -6,7 +6,7 @@ For each database size (seed data, then 1,000,000 filings) it starts `make serve
 checks every URL, warms up, measures each with wrk and stops the server. It prints
 a markdown report, also written to var/bench-<timestamp>.md, with each figure's
 req/s as a share of the framework's ceiling (/healthz/), PASS/FAIL against the
-targets, and p99 at 1M filings against p99 at seed size. See bench/README.md.
+targets, and p99 at 1M filings against p99 at seed size. See docs/benchmarks.md.
 
 Exit status: 0 when every target that could be measured passed, 1 when one failed,
 2 when the run itself could not be done.

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from filings.models import Filing
+from core.editing import HistoryAdmin, PublishingAdmin, VersionCheckForm, preview_link
 
-from .editing import HistoryAdmin, PublishingAdmin, VersionCheckForm, preview_link
 from .models import Agency, Alias, Case, CaseLink, CaseParty, Claim, Party
 
 
@@ -41,21 +40,6 @@ class AliasAdmin(HistoryAdmin):
     list_select_related = ("party",)
     search_fields = ("name", "party__name")
     autocomplete_fields = ("party",)
-
-
-class FilingInline(admin.TabularInline):
-    """The case's entries, read-only here: each is edited on its own page, where
-    its version is checked, so that this page cannot overwrite it."""
-
-    model = Filing
-    fields = ("kind", "date", "title", "sequence", "is_published")
-    readonly_fields = fields
-    show_change_link = True
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class CasePartyInline(admin.TabularInline):
@@ -107,7 +91,8 @@ class CaseAdmin(PublishingAdmin):
     prepopulated_fields = {"slug": ("caption",)}
     autocomplete_fields = ("court", "judge", "agencies")
     readonly_fields = ("preview", "version", "updated_at")
-    inlines = [CasePartyInline, ClaimInline, FilingInline, CaseLinkInline]
+    # filings/admin.py adds the case's entries, between the claims and the links.
+    inlines = [CasePartyInline, ClaimInline, CaseLinkInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(filing_count=Count("filings"))

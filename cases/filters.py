@@ -1,8 +1,9 @@
 import django_filters
 from django.db.models import F, Q
 
+from core.partial_dates import PartialDateFormField
+
 from .models import Agency, Case, Party
-from .partial_dates import PartialDateFormField
 
 
 class PartialDateFilter(django_filters.Filter):

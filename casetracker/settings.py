@@ -1,6 +1,6 @@
 """Settings for the case tracker, read from environment variables.
 
-Every variable is documented in the README. A missing or malformed value that
+Every variable is documented in docs/configuration.md. A missing or malformed value that
 would make the app unsafe or broken stops it at startup with a message naming
 the variable.
 """
@@ -129,9 +129,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
+    "core",
+    "history",
     "cases",
     "filings",
-    "history",
+    "public",
     "api",
     "axes",
 ]
@@ -139,10 +141,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public pages from the cache, and 304s, until the record changes (cases/caching.py).
+    # Public pages from the cache, and 304s, until the record changes (core/caching.py).
     # Above the rest, so that those answers skip their work; the pages it stores
     # carry the headers the rest added (CSP, X-Frame-Options).
-    "cases.caching.PublicCacheMiddleware",
+    "core.caching.PublicCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -246,7 +248,7 @@ else:
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 
-# Django's cache: public pages are stored in it (cases/caching.py). Each app
+# Django's cache: public pages are stored in it (core/caching.py). Each app
 # process has its own in memory; with REDIS_URL, all app servers share Redis.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):

@@ -7,7 +7,9 @@ from django.db.models import F, Prefetch
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from cases.editing import (
+from cases import admin as cases_admin
+from cases.models import Case
+from core.editing import (
     HistoryAdmin,
     PublishingAdmin,
     VersionCheckForm,
@@ -136,7 +138,7 @@ class FilingAdmin(PublishingAdmin):
         "is_published",
         "preview",
         ("version", "updated_at"),
-        "seen_version",  # hidden; see cases.editing.VersionCheckForm
+        "seen_version",  # hidden; see core.editing.VersionCheckForm
     )
     readonly_fields = ("date_check", "preview", "version", "updated_at")
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
@@ -293,3 +295,32 @@ class CitationAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
         if obj.filing_id:
             warn_about_dates(request, obj.filing_id)
+
+
+class FilingInline(admin.TabularInline):
+    """The case's entries, read-only here: each is edited on its own page, where
+    its version is checked, so that this page cannot overwrite it."""
+
+    model = Filing
+    fields = ("kind", "date", "title", "sequence", "is_published")
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# The case's page lists its entries too: its admin, with them among its inlines.
+class CaseAdmin(cases_admin.CaseAdmin):
+    inlines = [
+        cases_admin.CasePartyInline,
+        cases_admin.ClaimInline,
+        FilingInline,
+        cases_admin.CaseLinkInline,
+    ]
+
+
+admin.site.unregister(Case)
+admin.site.register(Case, CaseAdmin)

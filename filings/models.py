@@ -10,18 +10,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from cases.indexes import PostgreSQLGinIndex
-from cases.models import (
-    Agency,
-    Case,
-    Claim,
-    Party,
-    Publishable,
-    Versioned,
-    related_for_key,
-    track_history,
-)
-from cases.partial_dates import PartialDateField
+from cases.models import Agency, Case, Claim, Party
+from core.indexes import PostgreSQLGinIndex
+from core.models import Publishable, Versioned, related_for_key, track_history
+from core.partial_dates import PartialDateField
 
 KEY_PHRASE_MAX_WORDS = 12
 # A source's key appears in its URL (casetracker/urls.py matches the same
@@ -217,7 +209,7 @@ class Filing(Publishable):
         constraints = [
             models.UniqueConstraint(fields=["case", "slug"], name="unique_filing_slug_per_case"),
         ]
-        # Site search on PostgreSQL (cases/search.py) queries with this very expression,
+        # Site search on PostgreSQL (public/search.py) queries with this very expression,
         # read back from here, so that the query matches the index. Title words weigh more.
         indexes = [
             PostgreSQLGinIndex(
@@ -225,7 +217,7 @@ class Filing(Publishable):
                 + SearchVector("summary", weight="B", config="english"),
                 name="filing_search",
             ),
-            # Long timelines page in this order (filings/timeline.py: page_of_entries),
+            # Long timelines page in this order (public/timeline.py: page_of_entries),
             # and the home page and feeds read the latest entries from its end.
             models.Index(fields=["date", "sequence", "case", "id"], name="filing_timeline_order"),
             # A case's latest entry, for the case list's activity (CaseQuerySet.with_activity).

@@ -14,7 +14,7 @@ class Revision(models.Model):
     """The record's latest change: a new token after every committed change.
 
     Public pages are cached, and answer conditional GETs, under this token
-    (cases/caching.py), so the first request after a change sees it. There is
+    (core/caching.py), so the first request after a change sees it. There is
     one row. Backups leave it out: a restored database starts a token of its own.
     """
 

@@ -536,7 +536,7 @@ QUERY_BUDGETS = [
 def test_query_count_does_not_grow_with_the_data(
     client, dataset, django_assert_max_num_queries, url, budget
 ):
-    # One more than the view's own: the page cache's revision (cases/caching.py).
+    # One more than the view's own: the page cache's revision (core/caching.py).
     with django_assert_max_num_queries(budget + 1):
         response = client.get(url, HTTP_ACCEPT="application/json")
     assert response.status_code == 200

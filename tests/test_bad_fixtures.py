@@ -14,7 +14,7 @@ Unknown natural foreign keys fail in one of two ways (Django 5.2):
   CaseParty.party, Citation.source) is left empty, and the natural key method
   reports it: "Filing 'complaint' names a case that does not exist."
 
-The project's loaddata (cases/management/commands/loaddata.py) turns every
+The project's loaddata (core/management/commands/loaddata.py) turns every
 failure into one CommandError line carrying the messages of the whole chain.
 """
 
@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models.signals import post_save
 
-from cases.partial_dates import MAX_YEAR, MIN_YEAR
+from core.partial_dates import MAX_YEAR, MIN_YEAR
 
 APPS = ("cases", "filings")
 

@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from icalendar import Calendar
 
 from cases.models import Agency, Case, CaseParty, Party
-from cases.partial_dates import MAX_YEAR, MIN_YEAR, PartialDate
+from core.partial_dates import MAX_YEAR, MIN_YEAR, PartialDate
 from filings.models import Citation, Filing, Source
-from filings.timeline import MAX_TICKS, page_of_entries
+from public.timeline import MAX_TICKS, page_of_entries
 
 SLUG = "sec-v-edge"
 

@@ -8,8 +8,8 @@ import feedparser
 import pytest
 
 from cases.models import Agency, Case, Party
-from filings import feeds
 from filings.models import Citation, Filing
+from public import feeds
 from tests.test_views import BINANCE, DISPUTED
 
 BINANCE_FEED = f"{BINANCE}feed/"
@@ -262,7 +262,7 @@ QUERY_BUDGETS = [
 def test_query_count_does_not_grow_with_the_data(
     client, dataset, django_assert_max_num_queries, url, budget, generated
 ):
-    # One more than the view's own: the page cache's revision (cases/caching.py).
+    # One more than the view's own: the page cache's revision (core/caching.py).
     with django_assert_max_num_queries(budget + 1):
         response = client.get(url)
     found = slugs(feedparser.parse(response.content))

@@ -356,15 +356,15 @@ def insides(body):
 
 
 PAGE_FAILURES = [
-    ("/", "cases.views.order_entries"),
-    ("/cases/sec-v-binance/", "cases.views.order_entries"),
-    ("/parties/changpeng-zhao/", "cases.views.entries_page"),
-    ("/timeline/", "filings.views.entries_page"),
-    (f"/sources/{SOURCE}/", "filings.views.get_object_or_404"),
-    ("/search/?q=binance", "cases.search.clean_query"),
-    ("/feed/", "filings.feeds.order_entries"),
-    ("/cases/sec-v-binance/calendar.ics", "filings.exports.order_entries"),
-    ("/cases.csv", "filings.exports.source_keys"),
+    ("/", "public.views.order_entries"),
+    ("/cases/sec-v-binance/", "public.views.order_entries"),
+    ("/parties/changpeng-zhao/", "public.views.entries_page"),
+    ("/timeline/", "public.views.entries_page"),
+    (f"/sources/{SOURCE}/", "public.views.get_object_or_404"),
+    ("/search/?q=binance", "public.search.clean_query"),
+    ("/feed/", "public.feeds.order_entries"),
+    ("/cases/sec-v-binance/calendar.ics", "public.exports.order_entries"),
+    ("/cases.csv", "public.exports.source_keys"),
 ]
 API_FAILURES = [
     ("/api/cases/", "api.serializers.CaseSerializer.get_filings_url"),
@@ -407,7 +407,7 @@ def test_a_failing_api_request_is_a_plain_500(failing, url, target, error):
 def test_with_debug_on_the_same_failure_would_show_its_insides(failing, settings):
     """The strings looked for above are the ones Django's debug page shows."""
     settings.DEBUG = True
-    body = failing("/", "cases.views.order_entries", fail).content.decode()
+    body = failing("/", "public.views.order_entries", fail).content.decode()
     assert {"Traceback", SECRET, str(settings.BASE_DIR), "Request Method"} <= set(insides(body))
 
 

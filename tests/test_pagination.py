@@ -1,6 +1,6 @@
 """Long timelines a keyset page at a time, and counts that stop at a limit.
 
-filings/timeline.py (page_of_entries) and cases/pagination.py, as the timeline,
+public/timeline.py (page_of_entries) and core/pagination.py, as the timeline,
 party, agency, home and case list pages use them.
 """
 
@@ -12,12 +12,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-import cases.search
-import cases.views
+import public.search
+import public.views
 from cases.models import Case
-from cases.pagination import COUNT_LIMIT, BoundedCount, paginate
+from core.pagination import COUNT_LIMIT, BoundedCount, paginate
 from filings.models import Filing
-from filings.timeline import ENTRIES_PER_PAGE, order_entries, page_of_entries
+from public.timeline import ENTRIES_PER_PAGE, order_entries, page_of_entries
 from tests.conftest import generate_cases
 
 LONG_PAGES = ["/timeline/", "/parties/changpeng-zhao/", "/agencies/sec/"]
@@ -261,12 +261,12 @@ def test_a_bounded_count_is_exact_below_its_limit_and_says_more_than_above(seede
 @pytest.fixture
 def case_list_of_four(seeded, monkeypatch):
     """The case list, two to a page, paging through the first four of the five cases."""
-    monkeypatch.setattr(cases.views, "CASES_PER_PAGE", 2)
+    monkeypatch.setattr(public.views, "CASES_PER_PAGE", 2)
 
     def paginate_four(request, items, per_page, limit=None):
         return paginate(request, items, per_page, 4)
 
-    monkeypatch.setattr(cases.views, "paginate", paginate_four)
+    monkeypatch.setattr(public.views, "paginate", paginate_four)
 
 
 def test_the_case_list_says_more_than_its_limit_and_pages_only_that_far(client, case_list_of_four):
@@ -282,17 +282,17 @@ def test_the_case_list_says_more_than_its_limit_and_pages_only_that_far(client, 
 
 def test_search_counts_the_matches_only_when_the_hits_fill_a_section(seeded, monkeypatch):
     filings = Filing.objects.order_by("pk")
-    monkeypatch.setattr(cases.search, "RESULTS_PER_SECTION", 20)
+    monkeypatch.setattr(public.search, "RESULTS_PER_SECTION", 20)
     with CaptureQueriesContext(connection) as queries:
-        hits, total = cases.search.limited(filings, filings)
+        hits, total = public.search.limited(filings, filings)
     assert (len(hits), total, len(queries)) == (13, BoundedCount(13), 1)
-    monkeypatch.setattr(cases.search, "RESULTS_PER_SECTION", 5)
-    hits, total = cases.search.limited(filings, filings)
+    monkeypatch.setattr(public.search, "RESULTS_PER_SECTION", 5)
+    hits, total = public.search.limited(filings, filings)
     assert (len(hits), total) == (5, BoundedCount(13))
 
 
 def test_a_party_or_agency_in_many_cases_lists_some_and_links_to_all(client, seeded, monkeypatch):
-    monkeypatch.setattr("cases.views.CASES_SHOWN", 3)
+    monkeypatch.setattr("public.views.CASES_SHOWN", 3)
     generate_cases(4)  # each involves Zhao, the judge, the SEC and the court
     for url, link in [
         ("/parties/changpeng-zhao/", "/cases/?party=changpeng-zhao"),

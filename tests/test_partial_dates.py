@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cases.models import Case
-from cases.partial_dates import PartialDate
+from core.partial_dates import PartialDate
 from filings.models import Filing
 
 P = PartialDate.parse

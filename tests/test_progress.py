@@ -5,7 +5,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from cases.progress import progress
+from core.progress import progress
 
 
 class Terminal(StringIO):

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from cases.models import Case, Party
-from cases.search import MAX_QUERY_LENGTH, RESULTS_PER_SECTION
 from filings.models import Filing
+from public.search import MAX_QUERY_LENGTH, RESULTS_PER_SECTION
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -247,7 +247,7 @@ def test_the_search_queries_use_the_gin_indexes(client, seeded):
         with CaptureQueriesContext(connection) as page:
             search(client, "prejudice")
         plans = []
-        # All but the page cache's revision lookup (cases/caching.py).
+        # All but the page cache's revision lookup (core/caching.py).
         searches = [q for q in page.captured_queries if "history_revision" not in q["sql"]]
         assert len(searches) == len(page.captured_queries) - 1
         for query in searches:

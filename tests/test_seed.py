@@ -13,7 +13,7 @@ from django.core import serializers
 from django.core.management import call_command
 
 from cases.models import Case
-from cases.partial_dates import PartialDate
+from core.partial_dates import PartialDate
 from filings.models import Citation, Filing
 
 PRECISION_RANK = {"year": 0, "month": 1, "day": 2}

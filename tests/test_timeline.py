@@ -1,4 +1,4 @@
-"""Unit tests for ordering, grouping and drawing timeline entries (filings/timeline.py).
+"""Unit tests for ordering, grouping and drawing timeline entries (public/timeline.py).
 
 They use unsaved model instances: order_entries, group_by_month and overview
 read only attributes, so no database is needed.
@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cases.models import Case
-from cases.partial_dates import MAX_YEAR, MIN_YEAR, PartialDate
+from core.partial_dates import MAX_YEAR, MIN_YEAR, PartialDate
 from filings.models import Filing
-from filings.timeline import (
+from public.timeline import (
     AXIS_HEIGHT,
     LABEL_WIDTH,
     LANE_GAP,

@@ -1085,7 +1085,7 @@ QUERY_BUDGETS = [
 def test_query_count_does_not_grow_with_the_data(
     client, dataset, django_assert_max_num_queries, url, budget, generated_text
 ):
-    # One more than the page's own: the page cache's revision (cases/caching.py).
+    # One more than the page's own: the page cache's revision (core/caching.py).
     with django_assert_max_num_queries(budget + 1):
         html = get(client, url)
     # The bigger dataset really is on the page being measured.

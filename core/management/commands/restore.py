@@ -5,12 +5,10 @@ agencies or users: restoring on top of other data would mix the two.
 Loading is all or nothing (see the loaddata command).
 """
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-
-from cases.models import Agency, Case, Party
-from filings.models import Filing, Source
 
 
 class Command(BaseCommand):
@@ -20,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("path", help="The backup file (JSON).")
 
     def handle(self, path, **options):
-        models = [Case, Filing, Source, Party, Agency, get_user_model()]
+        record = ["cases.Case", "filings.Filing", "filings.Source", "cases.Party", "cases.Agency"]
+        models = [*map(apps.get_model, record), get_user_model()]
         if holding := [str(m._meta.verbose_name_plural) for m in models if m.objects.exists()]:
             raise CommandError(
                 f"The database is not empty (it has {', '.join(holding)}). "

@@ -3,12 +3,13 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from cases.filters import CaseFilter
+from cases.models import Agency, Case, CaseLink, CaseParty, Claim, Party
+from core.pagination import BoundedCount, paginate
+from filings.filters import TimelineFilter
 from filings.models import Citation, Filing, Source
-from filings.timeline import order_entries, overview
 
-from .filters import CaseFilter
-from .models import Agency, Case, CaseLink, CaseParty, Claim, Party
-from .pagination import BoundedCount, entries_page, paginate
+from .timeline import entries_page, order_entries, overview
 
 CASES_PER_PAGE = 20
 # A party's or agency's page lists this many of its cases; the case list has them all.
@@ -60,7 +61,7 @@ def case_list(request):
     query.pop("page", None)
     status = 200 if valid and not error else 400
     context = {"filter": filterset, "page": page, "page_error": error, "query": query.urlencode()}
-    return render(request, "cases/case_list.html", context, status=status)
+    return render(request, "public/case_list.html", context, status=status)
 
 
 def case_detail(request, slug):
@@ -114,8 +115,8 @@ def case_page(request, slug, preview):
     }
     if order is None:
         context["order_error"] = "Choose oldest first or newest first."
-        return render(request, "cases/case_detail.html", context, status=400)
-    return render(request, "cases/case_detail.html", context)
+        return render(request, "public/case_detail.html", context, status=400)
+    return render(request, "public/case_detail.html", context)
 
 
 def party_list(request):
@@ -126,14 +127,14 @@ def party_list(request):
         case_count=Count("case_roles__case", filter=in_case, distinct=True)
         + Count("cases_judged", filter=judged, distinct=True)
     )
-    return render(request, "cases/party_list.html", {"parties": parties})
+    return render(request, "public/party_list.html", {"parties": parties})
 
 
 def agency_list(request):
     agencies = Agency.objects.select_related("parent").annotate(
         case_count=Count("cases_brought", filter=Q(cases_brought__is_published=True), distinct=True)
     )
-    return render(request, "cases/agency_list.html", {"agencies": agencies})
+    return render(request, "public/agency_list.html", {"agencies": agencies})
 
 
 def party_detail(request, slug):
@@ -150,7 +151,7 @@ def party_detail(request, slug):
         "page": page,
         "page_error": error,
     }
-    return render(request, "cases/party_detail.html", context, status=400 if error else 200)
+    return render(request, "public/party_detail.html", context, status=400 if error else 200)
 
 
 def agency_detail(request, slug):
@@ -167,4 +168,55 @@ def agency_detail(request, slug):
         "page": page,
         "page_error": error,
     }
-    return render(request, "cases/agency_detail.html", context, status=400 if error else 200)
+    return render(request, "public/agency_detail.html", context, status=400 if error else 200)
+
+
+def timeline(request):
+    filterset = TimelineFilter(request.GET, queryset=Filing.objects.published().for_timeline())
+    order = newest_first(request)
+    context = {"filter": filterset, "newest_first": order, "query": request.GET.urlencode()}
+    if not filterset.is_valid() or order is None:
+        if order is None:
+            context["order_error"] = "Choose oldest first or newest first."
+        return render(request, "public/timeline.html", context, status=400)
+    page, error = entries_page(request, filterset.qs, newest_first=order)
+    if error:
+        context["page_error"] = error
+        return render(request, "public/timeline.html", context, status=400)
+    context["page"] = page
+    context["overview"] = overview(page.entries, lane_of=lambda f: f.case.caption)
+    return render(request, "public/timeline.html", context)
+
+
+def source_detail(request, key):
+    source = get_object_or_404(Source, key=key)
+    others = Citation.objects.select_related("source", "reported_after__case")
+    published_cases = Case.objects.published()
+    visible = (
+        Q(filing__in=Filing.objects.published())
+        | Q(claim__case__in=published_cases)
+        | Q(case__in=published_cases)
+    )
+    citations = (
+        source.citations.filter(visible)
+        .select_related("filing__case", "claim__case", "case", "reported_after__case")
+        .prefetch_related(
+            Prefetch("filing__citations", queryset=others),
+            Prefetch("case__citations", queryset=others),
+        )
+        .order_by("locator", "pk")
+    )
+    context = {
+        "source": source,
+        "citations": citations,
+        "disputed_filings": list(
+            # Where this source's own version is one of those in conflict.
+            dict.fromkeys(
+                c.filing for c in citations if c.filing and c in c.filing.conflicting_citations
+            )
+        ),
+        "disputed_counts": list(
+            dict.fromkeys(c.case for c in citations if c.case and c.case.claim_counts_disputed)
+        ),
+    }
+    return render(request, "public/source_detail.html", context)

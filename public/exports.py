@@ -14,11 +14,11 @@ from icalendar import Calendar, Event
 
 from cases.filters import CaseFilter
 from cases.models import Case
-from cases.pagination import COUNT_LIMIT
-from cases.partial_dates import PartialDate
+from core.pagination import COUNT_LIMIT
+from core.partial_dates import PartialDate
+from filings.models import Citation, Filing
 
 from .feeds import DISPUTED, citation_lines, filed_by, version_lines
-from .models import Citation, Filing
 from .timeline import order_entries
 
 # Event UIDs end with this, so that they are unique beyond this calendar.
@@ -189,7 +189,7 @@ def iso_and_precision(date):
 
 def case_list_csv(request):
     """The cases the case list shows for the same query, all its pages, in the same order:
-    the first COUNT_LIMIT of them (cases/pagination.py), as there.
+    the first COUNT_LIMIT of them (core/pagination.py), as there.
 
     "disputed" says whether sources disagree on any published entry or on the
     claim counts; "sources" are the keys of the sources its published entries cite.

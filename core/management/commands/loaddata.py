@@ -4,7 +4,7 @@ Reloading changes nothing. Each object of the fixture is compared with its
 stored row: every field but ``updated_at`` and ``version``, and its many-to-many
 links. An equal object is not written, so its ``updated_at``, ``version`` and
 history stay as they are, no signal fires and the page cache's revision
-(cases/caching.py) stays too. The command ends by counting what it added,
+(core/caching.py) stays too. The command ends by counting what it added,
 changed and left unchanged.
 
 Editors' work is not overwritten. An object whose stored values differ from the
@@ -47,8 +47,8 @@ from django.db import router
 from django.db.models import Q, UniqueConstraint
 from django.utils import timezone
 
-from cases.models import now_to_the_millisecond
-from cases.progress import progress
+from core.models import now_to_the_millisecond
+from core.progress import progress
 
 # Bookkeeping that a load sets itself; a difference in these alone is not a change.
 UNTRACKED = {"updated_at", "version"}

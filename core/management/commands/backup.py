@@ -9,7 +9,7 @@ have since been deleted, which have no natural key to write.
 
 The rows are serialized as `dumpdata --natural-foreign --exclude LEFT_OUT` and
 `dumpdata history` would (same models, same order, same JSON), but one by one,
-so as to report progress (on stderr, see cases/progress.py).
+so as to report progress (on stderr, see core/progress.py).
 
     manage.py backup var/backup.json
     manage.py restore var/backup.json      # into an empty, migrated database
@@ -22,7 +22,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management.base import BaseCommand
 
-from cases.progress import progress
+from core.progress import progress
 
 LEFT_OUT = ["contenttypes", "auth.permission", "sessions", "history"]
 

@@ -1,6 +1,6 @@
 """Counting and paging without a full-table COUNT(*) or a deep OFFSET.
 
-Long timelines page by keyset instead (``page_of_entries`` in filings/timeline.py).
+Long timelines page by keyset instead (``page_of_entries`` in public/timeline.py).
 """
 
 from dataclasses import dataclass
@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
-
-from filings.timeline import page_of_entries
 
 # Counts stop here, "more than 1,000" being as useful to a reader as the exact
 # figure, and so do lists paged by number: the case list's 50 pages of 20.
@@ -61,11 +59,3 @@ def paginate(request, items, per_page, limit=COUNT_LIMIT):
         return None, "The page number must be a whole number."
     except EmptyPage:
         raise Http404("There is no such page of results.") from None
-
-
-def entries_page(request, filings, newest_first=False):
-    """A page of a long timeline, or None and an error for a page link that is not one."""
-    try:
-        return page_of_entries(filings, request.GET.get("cursor", ""), newest_first), None
-    except ValueError:
-        return None, "This page link is not valid. Start again from the first page."

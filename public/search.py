@@ -7,7 +7,7 @@ Each group is filtered on the search vector of its GIN index (declared in the
 model's Meta), ranked with ts_rank (a match in a title or caption weighs more
 than one in a summary), and shown with ts_headline snippets. A word that
 matches more than 1,000 rows of a group shows the best of the first 1,000
-found, and "more than 1,000" (cases/pagination.py).
+found, and "more than 1,000" (core/pagination.py).
 
 On SQLite it is a plainly simpler fallback: each of the first ten words of the
 query must appear, as a substring and ignoring case (ASCII letters only, as
@@ -32,10 +32,9 @@ from django.shortcuts import render
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from cases.models import Case, Party
+from core.pagination import COUNT_LIMIT, BoundedCount
 from filings.models import Filing
-
-from .models import Case, Party
-from .pagination import COUNT_LIMIT, BoundedCount
 
 MAX_QUERY_LENGTH = 200  # as the header's search box allows
 RESULTS_PER_SECTION = 20
@@ -147,7 +146,7 @@ def clean_query(raw):
 
 def limited(hits_queryset, matches):
     """The best hits, and how many match in all (counted only when there may be more,
-    and only so far: see cases/pagination.py)."""
+    and only so far: see core/pagination.py)."""
     hits = list(hits_queryset[:RESULTS_PER_SECTION])
     if len(hits) < RESULTS_PER_SECTION:
         return hits, BoundedCount(len(hits))

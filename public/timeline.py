@@ -7,7 +7,7 @@ from itertools import groupby
 
 from django.db.models import F, Q
 
-from cases.partial_dates import PartialDate
+from core.partial_dates import PartialDate
 
 
 def order_entries(filings, newest_first=False):
@@ -238,3 +238,11 @@ def overview(filings, lane_of=lambda filing: ""):
         "first": first,
         "last": last,
     }
+
+
+def entries_page(request, filings, newest_first=False):
+    """A page of a long timeline, or None and an error for a page link that is not one."""
+    try:
+        return page_of_entries(filings, request.GET.get("cursor", ""), newest_first), None
+    except ValueError:
+        return None, "This page link is not valid. Start again from the first page."

@@ -9,7 +9,7 @@ tenth of the total, and a last one at the end if the count stopped elsewhere:
 Nothing at all at verbosity 0. Commands give it their stderr, which leaves
 stdout to the results (and keeps the bar on the screen when stdout is piped):
 
-    from cases.progress import progress
+    from core.progress import progress
 
     def handle(self, *args, **options):
         with progress(self.stderr, len(objects), "loaddata", unit="objects",

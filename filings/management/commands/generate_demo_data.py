@@ -5,7 +5,7 @@ party, one source, N cases and M entries spread over them, each entry with one
 citation. All of it is published. `--delete` removes it again. Rows go in with
 bulk inserts, in batches, together with their history rows
 (django-simple-history's bulk_create_with_history), so that the history stays
-complete. Progress through the entries goes to stderr (cases/progress.py).
+complete. Progress through the entries goes to stderr (core/progress.py).
 
     manage.py generate_demo_data --cases 10000 --filings 1000000
     manage.py generate_demo_data --delete
@@ -20,8 +20,8 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Agency, Case, CaseParty, Party
-from cases.partial_dates import PartialDate
-from cases.progress import progress
+from core.partial_dates import PartialDate
+from core.progress import progress
 from filings.models import Citation, Filing, Source
 from history.models import Revision
 
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             self.stderr, filings, "generate_demo_data", "entries", options["verbosity"]
         ) as bar:
             self.create_filings(case_objects, filings, batch_size, source, bar)
-        # Bulk inserts send no signals: tell the page cache (cases/caching.py) itself.
+        # Bulk inserts send no signals: tell the page cache (core/caching.py) itself.
         Revision.bump()
         self.stdout.write(f"{filings} demo entries in {time.monotonic() - started:.1f} s")
 

@@ -14,8 +14,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 
 from cases.models import Agency, Case, Party
+from filings.models import Filing
 
-from .models import Filing
 from .timeline import order_entries
 
 FEED_LENGTH = 50
