@@ -16,7 +16,7 @@ def no_page_cache(settings):
     """Pages render afresh for every request.
 
     A test's changes are rolled back, never committed, so the page cache's
-    revision would not change with them (core/caching.py); tests/test_caching.py
+    revision would not change with them (core/caching.py); tests/core/test_caching.py
     turns the cache on and commits.
     """
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -52,7 +52,7 @@ def filing(slug):
 
 def edit_in_the_admin(client, obj, **changes):
     """Save the object through its admin change form, as an editor would."""
-    from tests.test_editing import admin_form_data, change_url
+    from tests.helpers import admin_form_data, change_url
 
     page = client.get(change_url(obj))
     response = client.post(change_url(obj), admin_form_data(page, **changes))
@@ -145,7 +145,7 @@ def test_overwrite_stores_the_fixtures_values_with_a_higher_version_and_names_th
 
 
 def test_a_form_opened_before_an_overwrite_cannot_save_over_it(editor_client, seeded):
-    from tests.test_editing import admin_form_data, change_url
+    from tests.helpers import admin_form_data, change_url
 
     edit_in_the_admin(editor_client, filing("dismissal"), summary="First edit.")
     stale_page = editor_client.get(change_url(filing("dismissal")))

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from casetracker.uploads import SizeLimitUploadHandler
 from filings.models import Source
-from tests.test_settings import start
+from tests.helpers import start
 
 MB = 1024 * 1024
 ADD_SOURCE = f"/{django_settings.ADMIN_PATH}filings/source/add/"

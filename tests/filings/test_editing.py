@@ -9,39 +9,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
-from django.db.models.fields.files import FieldFile
 
 from cases.models import Agency, Case, Party
 from filings.models import Citation, Filing, Source
+from tests.helpers import admin_form_data, change_url
 
 BINANCE = "/cases/sec-v-binance/"
 ARTICLE_000 = "000_26f21f1ec1e397ac.txt"
 
 
-def admin_form_data(response, **changes):
-    """What the browser would post back from an admin change form, with some changes."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    inlines = response.context.get("inline_admin_formsets", [])
-    for inline in inlines:
-        formset = inline.formset
-        forms += [formset.management_form, *formset.forms]
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False or isinstance(value, FieldFile):
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-    data.update(changes)
-    return data
-
-
 def filing(slug):
     return Filing.objects.get(case__slug="sec-v-binance", slug=slug)
-
-
-def change_url(obj):
-    return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
 
 
 def public(client, url):

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from cases.models import Case
 from filings.models import Filing
 from tests.conftest import generate_cases
-from tests.test_views import BINANCE, BINANCE_ORDER, DISPUTED, Links, listed_cases
+from tests.helpers import BINANCE, BINANCE_ORDER, DISPUTED, Links, listed_cases
 
 CALENDAR = f"{BINANCE}calendar.ics"
 TIMELINE_CSV = f"{BINANCE}timeline.csv"

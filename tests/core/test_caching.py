@@ -15,8 +15,7 @@ from django.test import override_settings
 from cases.models import Case
 from filings.models import Filing
 from history.models import Revision
-from tests.test_editing import admin_form_data
-from tests.test_views import BINANCE
+from tests.helpers import BINANCE, admin_form_data
 
 PUBLIC = [
     "/",

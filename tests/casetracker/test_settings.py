@@ -1,23 +1,8 @@
 """Startup configuration: bad or missing environment values fail loudly."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 
-
-def start(code="print('started')", **env):
-    """Load the settings in a fresh interpreter with only these variables set."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup();" + code],
-        cwd=settings.BASE_DIR,
-        env={**base, "DJANGO_SETTINGS_MODULE": "casetracker.settings", **env},
-        capture_output=True,
-        text=True,
-    )
+from tests.helpers import start
 
 
 def test_app_refuses_to_start_without_secret_key_when_debug_is_off():

@@ -10,7 +10,7 @@ import pytest
 
 from cases.models import Case, CaseParty, Claim
 from filings.models import Citation, Filing
-from tests.test_editing import admin_form_data, change_url
+from tests.helpers import admin_form_data, change_url
 
 TASK_FORCE = (
     "SEC drops Binance case (report with a timeline), para. 2: "

@@ -12,7 +12,7 @@ import runpy
 import pytest
 from django.conf import settings as django_settings
 
-from tests.test_settings import start
+from tests.helpers import start
 
 PROXY = "10.0.0.1"
 ATTACKER = "203.0.113.66"

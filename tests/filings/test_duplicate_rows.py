@@ -11,7 +11,7 @@ import pytest
 
 from cases.models import Alias, Claim
 from filings.models import Citation, Filing
-from tests.test_editing import admin_form_data, change_url
+from tests.helpers import admin_form_data, change_url
 
 
 @pytest.fixture

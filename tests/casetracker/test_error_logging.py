@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.urls import include, path
 
-from tests.test_settings import start
+from tests.helpers import start
 
 MARKER = "logged-marker-5e2b"
 

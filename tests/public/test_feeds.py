@@ -10,7 +10,7 @@ import pytest
 from cases.models import Agency, Case, Party
 from filings.models import Citation, Filing
 from public import feeds
-from tests.test_views import BINANCE, DISPUTED
+from tests.helpers import BINANCE, DISPUTED
 
 BINANCE_FEED = f"{BINANCE}feed/"
 TAG = "tag:casetracker,2025:"
