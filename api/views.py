@@ -25,12 +25,10 @@ class CaseViewSet(ReadOnlyModelViewSet):
     """Published cases, filtered as on the case list; in slug order."""
 
     queryset = (
-        Case.objects.published()
-        .with_activity()
-        .select_related("court", "judge")
+        Case.objects.for_case_list()
+        .select_related("judge")
         .prefetch_related(
-            "agencies",
-            Prefetch("case_parties", queryset=CaseParty.objects.select_related("party")),
+            Prefetch("case_parties", queryset=CaseParty.objects.select_related("party"))
         )
     )
     serializer_class = serializers.CaseSerializer

@@ -76,6 +76,15 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = []
 
+    @classmethod
+    def listing(cls, query, queryset=None):
+        """The case list's filters on a query: by latest activity unless it sorts otherwise,
+        over published cases with what every listing shows (or over ``queryset``).
+        The case list page and its CSV both start here."""
+        data = query.copy()
+        data["sort"] = data.get("sort") or "activity"
+        return cls(data, queryset=Case.objects.for_case_list() if queryset is None else queryset)
+
     # Conditions across many-valued relations go through a subquery, so that
     # they neither duplicate cases nor skew the latest-activity annotation.
     def matching(self, queryset, condition):

@@ -146,6 +146,10 @@ class CaseQuerySet(models.QuerySet):
             pk__in=Case.objects.filter(models.Q(agencies=agency) | models.Q(court=agency))
         )
 
+    def for_case_list(self):
+        """Published cases with what every list of them shows: latest activity, court, agencies."""
+        return self.published().with_activity().select_related("court").prefetch_related("agencies")
+
     def with_activity(self):
         """Annotate the date of the latest published entry (ISO prefixes sort by date).
 

@@ -195,15 +195,9 @@ def case_list_csv(request):
     claim counts; "sources" are the keys of the sources its published entries cite.
     An invalid filter answers 400, as on the case list, naming the problem.
     """
-    data = request.GET.copy()
-    data["sort"] = data.get("sort") or "activity"
-    filterset = CaseFilter(
-        data,
-        queryset=Case.objects.published()
-        .with_activity()
-        .select_related("court")
-        .prefetch_related(
-            "agencies",
+    filterset = CaseFilter.listing(
+        request.GET,
+        Case.objects.for_case_list().prefetch_related(
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
             # Only what the row needs: a million entries' worth of cases would
             # otherwise make a copy of the case, and of the source, per entry.

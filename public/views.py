@@ -9,12 +9,12 @@ from core.pagination import BoundedCount, paginate
 from filings.filters import TimelineFilter
 from filings.models import Citation, Filing, Source
 
+from .forms import OrderForm
 from .timeline import entries_page, order_entries, overview
 
 CASES_PER_PAGE = 20
 # A party's or agency's page lists this many of its cases; the case list has them all.
 CASES_SHOWN = 50
-ORDERS = {"oldest": False, "newest": True}
 
 
 def more_cases(cases, parameter, slug):
@@ -23,11 +23,6 @@ def more_cases(cases, parameter, slug):
     if count.value <= CASES_SHOWN:
         return None
     return {"count": count, "url": f"{reverse('case-list')}?{parameter}={slug}"}
-
-
-def newest_first(request):
-    """The timeline order asked for in the URL: None if it is not a known one."""
-    return ORDERS.get(request.GET.get("order") or "oldest")
 
 
 def home(request):
@@ -46,15 +41,7 @@ def home(request):
 
 
 def case_list(request):
-    data = request.GET.copy()
-    data["sort"] = data.get("sort") or "activity"
-    filterset = CaseFilter(
-        data,
-        queryset=Case.objects.published()
-        .with_activity()
-        .select_related("court")
-        .prefetch_related("agencies"),
-    )
+    filterset = CaseFilter.listing(request.GET)
     valid = filterset.is_valid()
     page, error = paginate(request, filterset.qs, CASES_PER_PAGE) if valid else (None, None)
     query = request.GET.copy()
@@ -93,10 +80,10 @@ def case_page(request, slug, preview):
         ),
         slug=slug,
     )
-    order = newest_first(request)
+    order = OrderForm(request.GET)
     filings = case.filings.all() if preview else case.filings.published()
     filings = list(filings.for_timeline())
-    entries = order_entries(filings, newest_first=bool(order))
+    entries = order_entries(filings, newest_first=order.newest_first)
     roles = {}
     for case_party in case.case_parties.all():
         roles.setdefault(case_party.get_role_display(), []).append(case_party)
@@ -104,7 +91,8 @@ def case_page(request, slug, preview):
         "case": case,
         "preview": preview,
         "entries": entries,
-        "newest_first": order,
+        "newest_first": order.newest_first,
+        "order_error": order.error,
         "roles": roles,
         "overview": overview(filings),
         "latest_entry": max((f.date for f in filings if f.date), default=None),
@@ -113,10 +101,7 @@ def case_page(request, slug, preview):
         "closed_entry": next((f for f in filings if case.closed and f.date == case.closed), None),
         "last_updated": max([case.updated_at, *(f.updated_at for f in filings)]),
     }
-    if order is None:
-        context["order_error"] = "Choose oldest first or newest first."
-        return render(request, "public/case_detail.html", context, status=400)
-    return render(request, "public/case_detail.html", context)
+    return render(request, "public/case_detail.html", context, status=400 if order.error else 200)
 
 
 def party_list(request):
@@ -173,13 +158,16 @@ def agency_detail(request, slug):
 
 def timeline(request):
     filterset = TimelineFilter(request.GET, queryset=Filing.objects.published().for_timeline())
-    order = newest_first(request)
-    context = {"filter": filterset, "newest_first": order, "query": request.GET.urlencode()}
-    if not filterset.is_valid() or order is None:
-        if order is None:
-            context["order_error"] = "Choose oldest first or newest first."
+    order = OrderForm(request.GET)
+    context = {
+        "filter": filterset,
+        "newest_first": order.newest_first,
+        "order_error": order.error,
+        "query": request.GET.urlencode(),
+    }
+    if not filterset.is_valid() or order.error:
         return render(request, "public/timeline.html", context, status=400)
-    page, error = entries_page(request, filterset.qs, newest_first=order)
+    page, error = entries_page(request, filterset.qs, newest_first=order.newest_first)
     if error:
         context["page_error"] = error
         return render(request, "public/timeline.html", context, status=400)
