@@ -74,8 +74,7 @@ class Party(Versioned):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "parties"
-        # Site search on PostgreSQL (public/search.py) queries with this very expression,
-        # read back from here, so that the query matches the index. Title words weigh more.
+        # Site search (public/search.py) reads this expression back: see PostgreSQLGinIndex.
         indexes = [
             PostgreSQLGinIndex(
                 SearchVector("name", weight="A", config="english")
@@ -227,8 +226,7 @@ class Case(Publishable):
 
     class Meta:
         ordering = ["caption"]
-        # Site search on PostgreSQL (public/search.py) queries with this very expression,
-        # read back from here, so that the query matches the index. Title words weigh more.
+        # Site search (public/search.py) reads this expression back: see PostgreSQLGinIndex.
         indexes = [
             PostgreSQLGinIndex(
                 SearchVector("caption", weight="A", config="english")

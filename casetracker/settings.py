@@ -242,8 +242,8 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # lock at BEGIN, so the second waits for the first (up to the timeout, s).
     _database.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 else:
-    # Reusing connections measured about 3x the page throughput of a new
-    # connection per request on PostgreSQL; health checks drop dead ones.
+    # Reusing connections serves pages faster than a new connection per request
+    # (docs/benchmarks.md); health checks drop dead ones.
     _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}

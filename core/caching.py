@@ -111,7 +111,7 @@ class PublicCacheMiddleware:
             shared(response, etag)
             if request.method == "GET":
                 # Content and headers only: a DRF response would also pickle its data,
-                # which made the cached API list 2.5x slower to serve than a page.
+                # and so be slower to serve from the cache (docs/benchmarks.md).
                 cache.set(key, HttpResponse(response.content, headers=response.headers))
         return response
 

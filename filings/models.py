@@ -122,8 +122,8 @@ def in_cases(cases):
     Few cases go in as a list of their ids, so that PostgreSQL expects few rows
     and reads them by case; given a subquery, OR-ed with another condition, it
     guesses half the table and scans all of it in date order for a party in two
-    cases (2.7 s at a million entries, against milliseconds). Many cases stay a
-    subquery, and for them that scan finds a page of entries at once.
+    cases (docs/benchmarks.md has the figures). Many cases stay a subquery, and
+    for them that scan finds a page of entries at once.
     """
     ids = list(cases.values_list("pk", flat=True)[: FEW_CASES + 1])
     return Q(case__in=ids if len(ids) <= FEW_CASES else cases)
@@ -209,8 +209,7 @@ class Filing(Publishable):
         constraints = [
             models.UniqueConstraint(fields=["case", "slug"], name="unique_filing_slug_per_case"),
         ]
-        # Site search on PostgreSQL (public/search.py) queries with this very expression,
-        # read back from here, so that the query matches the index. Title words weigh more.
+        # Site search (public/search.py) reads this expression back: see PostgreSQLGinIndex.
         indexes = [
             PostgreSQLGinIndex(
                 SearchVector("title", weight="A", config="english")

@@ -27,8 +27,8 @@ class Revision(models.Model):
     def current_token(cls):
         """The latest token, as text, or None in a database that has none yet.
 
-        Every public request asks, first, so this is one plain query: through the
-        ORM it took 2.4 times as long (515 against 215 microseconds on PostgreSQL).
+        Every public request asks, first, so this is one plain query, which costs
+        less than the ORM's (docs/benchmarks.md has the figures).
         It is also the check that a reused connection still works (CONN_HEALTH_CHECKS),
         which would otherwise cost a round trip of its own: if it fails on a
         connection that is no longer usable, the connection is replaced and asked again.
