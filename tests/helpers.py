@@ -3,7 +3,6 @@ posting admin forms, and starting the settings in a fresh interpreter."""
 
 import json
 import os
-import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -50,25 +49,139 @@ def get(client, url, status=200):
     return response.content.decode()
 
 
-ENTRY = re.compile(
-    r'<li class="entry [^"]*"(?: id="entry-([\w-]+)")?>(.*?)</article>\s*</li>', re.S
-)
-ENTRY_TITLE = re.compile(r'<h\d class="entry-title">(.*?)</h\d>', re.S)
-TIME = re.compile(r'<time datetime="([^"]+)">([^<]*)</time>')
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class Element:
+    """An element of a parsed page: its tag, attributes, child elements, text, and source."""
+
+    def __init__(self, source, tag, attrs, start, parent=None):
+        self.source, self.tag, self.attrs, self.parent = source, tag, dict(attrs), parent
+        self.start = self.inner_start = self.inner_end = self.end = start
+        self.children, self._text = [], []
+
+    @property
+    def classes(self):
+        return (self.attrs.get("class") or "").split()
+
+    @property
+    def html(self):
+        """The element's own markup, as the page has it."""
+        return self.source[self.start : self.end]
+
+    @property
+    def inner(self):
+        """The markup between the start and end tags, as the page has it."""
+        return self.source[self.inner_start : self.inner_end]
+
+    @property
+    def text(self):
+        """The text inside, entities decoded, as a reader sees it."""
+        return "".join(part if isinstance(part, str) else part.text for part in self._text)
+
+    def find_all(self, tag=None, cls=None, **attrs):
+        """Descendants in document order, by tag, a class they have, and attribute values
+        (trailing underscores dropped, other underscores as hyphens: aria_labelledby)."""
+        attrs = {name.rstrip("_").replace("_", "-"): value for name, value in attrs.items()}
+        found = []
+        for child in self.children:
+            if (
+                (tag is None or child.tag == tag)
+                and (cls is None or cls in child.classes)
+                and all(child.attrs.get(name) == value for name, value in attrs.items())
+            ):
+                found.append(child)
+            found += child.find_all(tag, cls, **attrs)
+        return found
+
+    def find(self, tag=None, cls=None, **attrs):
+        found = self.find_all(tag, cls, **attrs)
+        assert found, f"no <{tag or '*'}> with class {cls!r} and {attrs} in {self.html[:200]!r}"
+        return found[0]
+
+    def next_element(self):
+        """The next sibling element, if any."""
+        siblings = self.parent.children
+        index = siblings.index(self)
+        return siblings[index + 1] if index + 1 < len(siblings) else None
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self, source):
+        super().__init__(convert_charrefs=True)
+        self.source = source
+        self.line_starts = [0]
+        for line in source.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+        self.root = Element(source, None, {}, 0)
+        self.root.end = self.root.inner_end = len(source)
+        self.open = [self.root]
+        self.feed(source)
+        self.close()
+
+    def position_in_source(self):
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        parent = self.open[-1]
+        element = Element(self.source, tag, attrs, self.position_in_source(), parent)
+        element.inner_start = element.inner_end = element.end = element.start + len(
+            self.get_starttag_text()
+        )
+        parent.children.append(element)
+        parent._text.append(element)
+        if tag not in VOID:
+            self.open.append(element)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.open.pop()
+
+    def handle_endtag(self, tag):
+        if tag not in [element.tag for element in self.open[1:]]:
+            return  # a stray end tag closes nothing
+        start = self.position_in_source()
+        end = self.source.index(">", start) + 1
+        while True:
+            element = self.open.pop()
+            element.inner_end, element.end = start, end
+            if element.tag == tag:
+                return
+
+    def handle_data(self, data):
+        self.open[-1]._text.append(data)
+
+
+def parse(html):
+    """The page (or a fragment of one) as a tree of Elements, read by Python's HTML parser."""
+    return _TreeBuilder(html).root
+
+
+def entry_elements(html):
+    """The <li class="entry ..."> of each entry on a page, in document order."""
+    return parse(html).find_all("li", cls="entry")
+
+
+def entry_title(entry):
+    return entry.find(cls="entry-title").text
 
 
 def entries(html):
-    """The case page's entries, by slug, in document order."""
-    return dict(ENTRY.findall(html))
+    """The case page's entries, by slug (from their permalink id), in document order:
+    the markup inside each entry's <li>."""
+    return {li.attrs.get("id", "").removeprefix("entry-"): li.inner for li in entry_elements(html)}
 
 
 def entry_titles(html):
     """The titles of the entries on a page, in document order."""
-    return [ENTRY_TITLE.search(block).group(1) for _slug, block in ENTRY.findall(html)]
+    return [entry_title(li) for li in entry_elements(html)]
 
 
 def times(fragment):
-    return TIME.findall(fragment)
+    """[(datetime attribute, text)] of each <time> in the fragment."""
+    return [(time.attrs["datetime"], time.text) for time in parse(fragment).find_all("time")]
 
 
 def between(html, start, end):
@@ -80,28 +193,32 @@ def between(html, start, end):
 
 def section(html, heading_id):
     """A top-level section of the page, by its heading (month groups nest inside it)."""
-    body = between(html, f'aria-labelledby="{heading_id}"', "</main>")
-    depth = 1
-    for tag in re.finditer(r"<(/?)section\b", body):
-        depth += -1 if tag.group(1) else 1
-        if depth == 0:
-            return body[: tag.start()]
-    raise AssertionError(f"section {heading_id!r} is not closed")
+    return parse(html).find(aria_labelledby=heading_id).inner
 
 
 def fact(html, term):
-    """The <dd> of a <dt> in a facts list."""
-    return between(html, f"<dt>{term}</dt><dd>", "</dd>")
+    """The markup of the <dd> after the <dt> that says `term`, in a facts list."""
+    for dt in parse(html).find_all("dt"):
+        if dt.text == term:
+            dd = dt.next_element()
+            assert dd is not None and dd.tag == "dd", dt.html
+            return dd.inner
+    raise AssertionError(f"no <dt>{term}</dt> on the page")
 
 
 def month_groups(html):
     """[(heading, [entry titles])] for the month groups on a page."""
-    groups = re.findall(
-        r'<section class="month"[^>]*>\s*<h\d id="month-[^"]*">([^<]+)</h\d>(.*?)</section>',
-        html,
-        re.S,
-    )
-    return [(label, entry_titles(body)) for label, body in groups]
+    groups = []
+    for month in parse(html).find_all("section", cls="month"):
+        heading = month.children[0]
+        assert heading.tag in {"h2", "h3", "h4"} and heading.attrs["id"].startswith("month-")
+        groups.append((heading.text, [entry_title(li) for li in month.find_all("li", cls="entry")]))
+    return groups
+
+
+def alerts(html):
+    """The text of each error message the page shows as an alert."""
+    return [p.text for p in parse(html).find_all("p", cls="error", role="alert")]
 
 
 class Links(HTMLParser):
@@ -128,11 +245,16 @@ class Links(HTMLParser):
 
 def listed_cases(html):
     """The case slugs in the case list, in order."""
-    if '<ol class="case-list">' not in html:
+    lists = parse(html).find_all("ol", cls="case-list")
+    if not lists:
         return None
-    return re.findall(
-        r'<h2><a href="/cases/([\w-]+)/">', between(html, '<ol class="case-list">', "</ol>")
-    )
+    (case_list,) = lists
+    slugs = []
+    for heading in case_list.find_all("h2"):
+        href = heading.find("a").attrs["href"]
+        assert href.startswith("/cases/") and href.endswith("/"), href
+        slugs.append(href.removeprefix("/cases/").removesuffix("/"))
+    return slugs
 
 
 def titles_of(*filing_slugs):

@@ -5,7 +5,6 @@ party, agency, home and case list pages use them.
 """
 
 import re
-from html import unescape
 from urllib.parse import quote
 
 import pytest
@@ -19,10 +18,10 @@ from core.pagination import COUNT_LIMIT, BoundedCount, paginate
 from filings.models import Filing
 from public.timeline import ENTRIES_PER_PAGE, order_entries, page_of_entries
 from tests.conftest import generate_cases
+from tests.helpers import entry_titles, parse, section
 
 LONG_PAGES = ["/timeline/", "/parties/changpeng-zhao/", "/agencies/sec/"]
 NOT_A_PAGE = "This page link is not valid. Start again from the first page."
-TITLE = re.compile(r'<h\d class="entry-title">(.*?)</h\d>', re.S)
 
 # The seed and the entries `ties` adds (case/entry), oldest first: "2023" before "2023-01-05",
 # then sequence, case and entry break ties; the undated ones last, by the same three.
@@ -72,13 +71,13 @@ def ties(seeded):
 
 
 def link(html, rel):
-    found = re.findall(rf'<a href="([^"]*)" rel="{rel}">', html)
-    return unescape(found[0]) if found else None
+    found = parse(html).find_all("a", rel=rel)
+    return found[0].attrs["href"] if found else None
 
 
 def first_page_link(html):
-    (href,) = re.findall(r'<a href="([^"]*)"[^>]*>First page</a>', html)
-    return unescape(href)
+    (href,) = [a.attrs["href"] for a in parse(html).find_all("a") if a.text == "First page"]
+    return href
 
 
 def walk(filings, newest_first, size):
@@ -151,7 +150,7 @@ def test_an_empty_cursor_is_the_first_page(client, seeded, url):
     first = client.get(url)
     again = client.get(f"{url}?cursor=")
     assert first.status_code == again.status_code == 200
-    assert TITLE.findall(again.content.decode()) == TITLE.findall(first.content.decode())
+    assert entry_titles(again.content.decode()) == entry_titles(first.content.decode())
     assert link(first.content.decode(), "next") is None  # the seed fits on one page
 
 
@@ -198,7 +197,7 @@ def test_following_next_links_shows_every_published_entry_once(client, long_time
     seen, pages = [], 0
     while True:
         pages += 1
-        seen += [unescape(title) for title in TITLE.findall(html)]
+        seen += entry_titles(html)
         assert "Draft entry" not in html and "Entry in a draft case" not in html
         next_href = link(html, "next")
         if next_href is None:
@@ -207,8 +206,14 @@ def test_following_next_links_shows_every_published_entry_once(client, long_time
         html = client.get(f"/timeline/{next_href}").content.decode()
         assert link(html, "first") == first_page_link(html) == "?"
         # Changing the order starts again from the first page.
-        for order_link in re.findall(r'<a href="([^"]*)">(?:oldest|newest) first</a>', html):
-            assert "cursor" not in unescape(order_link)
+        order_links = [
+            a.attrs["href"]
+            for a in parse(html).find_all("a")
+            if a.text in ("oldest first", "newest first")
+        ]
+        assert order_links
+        for order_link in order_links:
+            assert "cursor" not in order_link
     published = list(Filing.objects.published().values_list("title", flat=True))
     assert sorted(seen) == sorted(published)
     assert pages == -(-len(published) // ENTRIES_PER_PAGE)
@@ -217,10 +222,10 @@ def test_following_next_links_shows_every_published_entry_once(client, long_time
 def test_the_next_link_promises_no_more_entries_than_the_next_page_has(client, long_timeline):
     html = client.get("/timeline/").content.decode()
     while next_href := link(html, "next"):
-        (text,) = re.findall(r'rel="next">([^<]*)</a>', html)
+        (text,) = [a.text for a in parse(html).find_all("a", rel="next")]
         html = client.get(f"/timeline/{next_href}").content.decode()
         promised = re.findall(r"\d+", text)
-        assert promised in ([], [str(len(TITLE.findall(html)))]), text
+        assert promised in ([], [str(len(entry_titles(html)))]), text
 
 
 @pytest.mark.parametrize("url", LONG_PAGES)
@@ -230,7 +235,7 @@ def test_a_later_page_counts_nothing_fully_and_skips_no_rows(client, long_timeli
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"{url}{next_href}")
     assert response.status_code == 200
-    assert TITLE.search(response.content.decode())
+    assert entry_titles(response.content.decode())
     for query in queries.captured_queries:
         sql = query["sql"].upper()
         assert "OFFSET" not in sql, sql
@@ -299,9 +304,16 @@ def test_a_party_or_agency_in_many_cases_lists_some_and_links_to_all(client, see
         ("/agencies/sec/", "/cases/?agency=sec"),
     ]:
         html = client.get(url).content.decode()
-        cases = html.split('id="cases-heading"')[1].split("</section>")[0]
+        cases = section(html, "cases-heading")
         # At most three in each list (as a party and as judge; brought and heard).
-        assert 0 < len(re.findall(r'href="/cases/[^"?]+/"', cases)) <= 3 * 2
+        case_links = [
+            a.attrs["href"]
+            for a in parse(cases).find_all("a")
+            if a.attrs["href"].startswith("/cases/")
+            and "?" not in a.attrs["href"]
+            and a.attrs["href"].count("/") == 3
+        ]
+        assert 0 < len(case_links) <= 3 * 2
         assert f'href="{link}"' in cases
         listed = client.get(link).content.decode()
         assert all(f"/cases/generated-case-{i}/" in listed for i in range(4))

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from cases.models import Case, Party
 from filings.models import Filing
 from public.search import MAX_QUERY_LENGTH, RESULTS_PER_SECTION
+from tests.helpers import parse
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -23,11 +24,6 @@ sqlite_only = pytest.mark.skipif(
 )
 
 SCRIPT = "<script>alert(1)</script>"
-SECTION = re.compile(
-    r'<section class="search-section" aria-labelledby="results-(\w+)">(.*?)</section>', re.S
-)
-HIT = re.compile(r'<li>\s*<h3><a href="([^"]+)">(.*?)</a></h3>(.*?)</li>', re.S)
-COUNT = re.compile(r'<span class="search-count">\((\d+)\)</span>')
 
 
 def search(client, query):
@@ -38,10 +34,26 @@ def search(client, query):
 
 def sections(html):
     """{section key: (count in its heading, [(link, title HTML, rest of the hit HTML)])}"""
-    return {
-        key: (int(COUNT.search(body).group(1)), HIT.findall(body))
-        for key, body in SECTION.findall(html)
-    }
+    found = {}
+    for section in parse(html).find_all("section", cls="search-section"):
+        key = section.attrs["aria-labelledby"].removeprefix("results-")
+        count = section.find("span", cls="search-count").text
+        assert count.startswith("(") and count.endswith(")"), count
+        hits = []
+        for item in section.find_all("li"):
+            if not (item.children and item.children[0].tag == "h3"):
+                continue
+            heading = item.children[0]
+            link = heading.find("a")
+            rest = item.source[heading.end : item.inner_end]
+            hits.append((link.attrs["href"], link.inner, rest))
+        found[key] = (int(count[1:-1]), hits)
+    return found
+
+
+def snippets(html):
+    """The markup of each result's snippet."""
+    return [p.inner for p in parse(html).find_all("p", cls="snippet")]
 
 
 def links(html, key):
@@ -73,7 +85,8 @@ def test_results_are_grouped_into_cases_entries_and_parties(client, seeded):
     html = search(client, "Binance")
     found = sections(html)
     assert list(found) == ["cases", "entries", "parties"]
-    assert re.findall(r"<h2 [^>]*>(\w+)", html) == ["Cases", "Entries", "Parties"]
+    headings = [h2.text.split()[0] for h2 in parse(html).find_all("h2") if h2.attrs]
+    assert headings == ["Cases", "Entries", "Parties"]
     assert "/cases/sec-v-binance/" in links(html, "cases")
     assert entry("binance-welcomes-dismissal") in links(html, "entries")
     assert "/parties/binance-holdings/" in links(html, "parties")
@@ -97,8 +110,11 @@ def test_titles_and_snippets_are_escaped_and_highlighted(client, seeded):
     titles = {link: title for link, title, _rest in sections(html)["entries"][1]}
     title = titles[entry("hostile")]
     assert title == f"{escape(SCRIPT)} <mark>prejudice</mark>"
-    snippet = re.search(r'<p class="snippet">([^<]*Jerry.*?)</p>', html).group(1)
-    assert re.fullmatch(r"[^<>]*<mark>prejudice</mark>[^<>]*&amp; bias case", snippet), snippet
+    (paragraph,) = [p for p in parse(html).find_all("p", cls="snippet") if "Jerry" in p.text]
+    snippet = paragraph.inner
+    # The only markup in it is the highlight; the summary's own tags are text.
+    assert [(child.tag, child.text) for child in paragraph.children] == [("mark", "prejudice")]
+    assert snippet.endswith("&amp; bias case"), snippet
     assert "Jerry&#x27;s" in snippet
 
 
@@ -288,7 +304,7 @@ def test_sqlite_fallback_cuts_the_snippet_around_the_first_match(client, seeded)
     before, after = "word " * 60, " more" * 60
     add_filing("long", "A long entry", f"{before}the <walrus> & co{after}")
     html = search(client, "walrus")
-    snippet = re.search(r'<p class="snippet">(.*?)</p>', html, re.S).group(1)
+    snippet = snippets(html)[0]
     assert snippet.startswith("… word ")
     assert snippet.endswith("more …")
     assert "the &lt;<mark>walrus</mark>&gt; &amp; co" in snippet

@@ -1,6 +1,7 @@
-"""Unit tests for ordering, grouping and drawing timeline entries (public/timeline.py).
+"""The cross-case timeline: the page (/timeline/) and, first, unit tests for ordering,
+grouping and drawing timeline entries (public/timeline.py).
 
-They use unsaved model instances: order_entries, group_by_month and overview
+The unit tests use unsaved model instances: order_entries, group_by_month and overview
 read only attributes, so no database is needed.
 """
 
@@ -9,6 +10,7 @@ import itertools
 import random
 
 import pytest
+from django.utils.text import Truncator
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +28,18 @@ from public.timeline import (
     order_entries,
     overview,
     tick_years,
+)
+from tests.helpers import (
+    BINANCE_ORDER,
+    Links,
+    alerts,
+    between,
+    entry_elements,
+    entry_titles,
+    get,
+    month_groups,
+    parse,
+    titles_of,
 )
 
 CASE_A = Case(pk=1, slug="a", caption="Agency v. Alpha")
@@ -366,3 +380,138 @@ def test_an_overview_across_the_widest_axis_fits_its_width(dates):
     assert len(drawn["years"]) <= MAX_TICKS
     assert all(0 <= tick["x"] <= WIDTH for tick in drawn["years"])
     assert (drawn["first"], drawn["last"]) == (int(dates[0][:4]), int(dates[1][:4]))
+
+
+# The cross-case timeline page (/timeline/)
+
+
+def lane_labels(html):
+    """The overview's lane labels, as a reader sees them."""
+    return [text.text for text in parse(html).find("svg").find_all("text", cls="lane-label")]
+
+
+def test_timeline_groups_every_entry_under_month_headings(client, seeded):
+    groups = month_groups(get(client, "/timeline/"))
+    assert [label for label, _titles in groups] == [
+        "June 2023",
+        "November 2023",
+        "April 2024",
+        "September 2024",
+        "2025, month not known",
+        "February 2025",
+        "May 2025",
+        "Date not known",
+    ]
+    by_label = dict(groups)
+    assert by_label["June 2023"] == ["SEC sues Binance, Zhao and two US affiliates"]
+    assert by_label["2025, month not known"] == [
+        "Joint motion to pause the case for 60 days",
+        "Second request to pause the case",
+    ]
+    assert set(by_label["Date not known"]) == titles_of(
+        "binance-response",
+        "ruling-on-claims",
+        "binance-welcomes-dismissal",
+        "case-closed",
+        "proceedings-begin",
+    )
+    assert sum(len(titles) for _label, titles in groups) == Filing.objects.count()
+
+
+def test_timeline_newest_first_reverses_the_months_and_keeps_undated_last(client, seeded):
+    groups = month_groups(get(client, "/timeline/?order=newest"))
+    labels = [label for label, _titles in groups]
+    assert labels[:2] == ["May 2025", "February 2025"]
+    assert labels[-2:] == ["June 2023", "Date not known"]
+
+
+def test_timeline_entries_name_their_case(client, seeded):
+    html = get(client, "/timeline/")
+    block = next(li.inner for li in entry_elements(html) if "Zhao released from prison" in li.text)
+    assert '<a href="/cases/doj-binance-criminal/">DOJ and FinCEN criminal resolution' in block
+
+
+def test_timeline_for_february_2025_has_the_coinbase_dismissal_not_the_binance_one(client, seeded):
+    html = get(client, "/timeline/?after=2025-02&before=2025-02")
+    shown = set(entry_titles(html))
+    assert "SEC drops its case against Coinbase" in shown
+    assert "Joint stipulation dismisses the case with prejudice" not in shown
+    # Entries known only as "2025" may fall in February, so they are kept.
+    assert shown == titles_of("sec-drops-case", "stay-motion", "second-stay-request")
+    assert "3 entries." in html
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("agency=doj", {"plea", "zhao-sentenced", "zhao-released"}),
+        ("agency=fincen", {"plea", "zhao-sentenced", "zhao-released"}),
+        ("agency=ddc", set(BINANCE_ORDER)),
+        (
+            "agency=sec",
+            set(BINANCE_ORDER) | {"sec-drops-case", "case-closed", "proceedings-begin"},
+        ),
+        ("agency=nydfs", set()),
+        ("party=changpeng-zhao", set(BINANCE_ORDER) | {"plea", "zhao-sentenced", "zhao-released"}),
+        ("party=amy-berman-jackson", set(BINANCE_ORDER)),
+        ("party=coinbase", {"sec-drops-case"}),
+        ("kind=stay_request", {"stay-motion", "second-stay-request"}),
+        ("kind=statement", {"binance-response", "binance-welcomes-dismissal"}),
+        ("after=2025-05", {"dismissal", "stay-motion", "second-stay-request"}),
+        ("before=2023", {"complaint", "plea"}),
+        ("after=2024&before=2024", {"zhao-sentenced", "zhao-released"}),
+        ("party=changpeng-zhao&after=2024&before=2024", {"zhao-sentenced", "zhao-released"}),
+        ("agency=sec&kind=stay_request&after=2025", {"stay-motion", "second-stay-request"}),
+        ("agency=sec&kind=other", {"sec-drops-case", "case-closed", "proceedings-begin"}),
+        ("agency=doj&party=changpeng-zhao&kind=sentencing", {"zhao-sentenced"}),
+        ("party=binance-holdings&before=2023-12", {"complaint", "plea"}),
+        (
+            "agency=sec&after=2025-02&before=2025-02",
+            {"sec-drops-case", "stay-motion", "second-stay-request"},
+        ),
+        ("agency=doj&after=2025", set()),
+    ],
+)
+def test_timeline_filters_alone_and_combined(client, seeded, query, expected):
+    html = get(client, f"/timeline/?{query}")
+    shown = entry_titles(html)
+    assert len(shown) == len(set(shown)), "an entry is listed twice"
+    assert set(shown) == titles_of(*expected)
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("after=2025-13", "month 13 is not between 1 and 12"),
+        ("before=soon", "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("agency=nope", "Select a valid choice."),
+        ("party=nope", "Select a valid choice."),
+        ("kind=bogus", "Select a valid choice. bogus is not one of the available choices."),
+        ("order=bogus", "Choose oldest first or newest first."),
+    ],
+)
+def test_invalid_timeline_parameters_are_a_bad_request_with_the_message(
+    client, seeded, query, message
+):
+    html = get(client, f"/timeline/?{query}", status=400)
+    shown = alerts(html)
+    assert any(message in alert for alert in shown), shown
+    assert entry_titles(html) == []
+
+
+def test_timeline_overview_has_one_lane_label_per_case_with_dated_entries(client, seeded):
+    svg = between(get(client, "/timeline/"), "<svg", "</svg>")
+    labels = lane_labels(get(client, "/timeline/"))
+    dated_cases = Case.objects.filter(filings__date__isnull=False).distinct()
+    expected = {Truncator(case.caption).chars(24) for case in dated_cases}
+    assert len(labels) == len(expected) == 3
+    assert set(labels) == expected
+    assert '<title id="overview-title">Overview of the entries, one lane per case</title>' in svg
+    assert "5 undated entries not drawn" in svg
+    assert lane_labels(get(client, "/timeline/?agency=doj")) == ["DOJ and FinCEN criminal…"]
+
+
+def test_timeline_order_links_keep_the_filters(client, seeded):
+    html = get(client, "/timeline/?agency=sec&kind=other")
+    hrefs = [link["href"] for link in Links(html).links if link["text"] == "newest first"]
+    assert hrefs == ["?agency=sec&kind=other&order=newest"]
