@@ -17,7 +17,7 @@ from cases.models import Case
 from core.pagination import COUNT_LIMIT, BoundedCount, paginate
 from filings.models import Filing
 from public.timeline import ENTRIES_PER_PAGE, order_entries, page_of_entries
-from tests.conftest import generate_cases
+from tests.factories import grow_seed
 from tests.helpers import entry_titles, parse, section
 
 LONG_PAGES = ["/timeline/", "/parties/changpeng-zhao/", "/agencies/sec/"]
@@ -298,7 +298,7 @@ def test_search_counts_the_matches_only_when_the_hits_fill_a_section(seeded, mon
 
 def test_a_party_or_agency_in_many_cases_lists_some_and_links_to_all(client, seeded, monkeypatch):
     monkeypatch.setattr("public.views.CASES_SHOWN", 3)
-    generate_cases(4)  # each involves Zhao, the judge, the SEC and the court
+    generated = grow_seed(4)  # each involves Zhao, the judge, the SEC and the court
     for url, link in [
         ("/parties/changpeng-zhao/", "/cases/?party=changpeng-zhao"),
         ("/agencies/sec/", "/cases/?agency=sec"),
@@ -316,7 +316,7 @@ def test_a_party_or_agency_in_many_cases_lists_some_and_links_to_all(client, see
         assert 0 < len(case_links) <= 3 * 2
         assert f'href="{link}"' in cases
         listed = client.get(link).content.decode()
-        assert all(f"/cases/generated-case-{i}/" in listed for i in range(4))
+        assert all(f"/cases/{case.slug}/" in listed for case in generated)
 
 
 def test_a_party_in_few_cases_needs_no_link_to_the_case_list(client, seeded):
