@@ -48,6 +48,21 @@ class LoginThrottlingHandler(AxesDatabaseHandler):
     LOGIN_ADDRESS_FAILURE_LIMIT instead.
     """
 
+    def reset_user_attempts(self, request, credentials=None):
+        """After a successful login, forget that username's failures from that address only.
+
+        axes would also delete the address-only count, so that anyone with a working
+        account could guess another's password without limit: four failures, log in,
+        repeat. The other usernames' failures from the address keep counting.
+        """
+        parameters = get_lockout_parameters(request, credentials)
+        attempts = self.filter_user_attempts(request, credentials)
+        return sum(
+            recent.delete()[0]
+            for parameter, recent in zip(parameters, attempts, strict=True)
+            if not address_only(parameter)
+        )
+
     def get_failures(self, request, credentials=None):
         limit = get_failure_limit(request, credentials)
         parameters = get_lockout_parameters(request, credentials)
@@ -55,8 +70,13 @@ class LoginThrottlingHandler(AxesDatabaseHandler):
         worst = 0
         for parameter, recent in zip(parameters, attempts, strict=True):
             failures = recent.aggregate(n=Sum("failures_since_start"))["n"] or 0
-            if parameter in ("ip_address", ["ip_address"]):
+            if address_only(parameter):
                 # On the per-username scale: locked out, or not yet counted.
                 failures = limit if failures >= settings.LOGIN_ADDRESS_FAILURE_LIMIT else 0
             worst = max(worst, failures)
         return worst
+
+
+def address_only(parameter):
+    """Whether a lockout parameter counts failures by the address alone."""
+    return parameter in ("ip_address", ["ip_address"])

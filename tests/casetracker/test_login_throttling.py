@@ -115,6 +115,36 @@ def test_password_spraying_from_one_address_is_locked_out(behind_proxy, client, 
     assert signed_in(login(client, "ed", "x", forwarded_for=EDITOR), client)
 
 
+def test_logging_in_to_ones_own_account_does_not_reset_an_addresss_failures(
+    behind_proxy, client, make_editor
+):
+    make_editor("victim")
+    make_editor("mallory")
+    # Fewer failures than the per-username limit at a time, with a login between.
+    per_round = behind_proxy.AXES_FAILURE_LIMIT - 1
+    for _ in range(behind_proxy.LOGIN_ADDRESS_FAILURE_LIMIT // per_round + 1):
+        for _ in range(per_round):
+            login(client, "victim", "wrong", forwarded_for=ATTACKER)
+        login(client, "mallory", "x", forwarded_for=ATTACKER)
+        client.logout()
+    # The address's failures kept counting across mallory's logins: it is refused.
+    assert login(client, "victim", "x", forwarded_for=ATTACKER).status_code == 429
+    assert signed_in(login(client, "victim", "x", forwarded_for=EDITOR), client)
+
+
+def test_a_login_forgets_that_usernames_own_failures_from_that_address(
+    behind_proxy, client, make_editor
+):
+    make_editor("ed")
+    for _ in range(behind_proxy.AXES_FAILURE_LIMIT - 1):
+        login(client, "ed", "wrong", forwarded_for=EDITOR)
+    assert signed_in(login(client, "ed", "x", forwarded_for=EDITOR), client)
+    client.logout()
+    for _ in range(behind_proxy.AXES_FAILURE_LIMIT - 1):
+        assert login(client, "ed", "wrong", forwarded_for=EDITOR).status_code == 200
+    assert signed_in(login(client, "ed", "x", forwarded_for=EDITOR), client)
+
+
 def test_without_the_proxy_setting_x_forwarded_for_is_ignored(settings, client, make_editor):
     assert settings.TRUSTED_PROXY_HOPS == 0
     make_editor("ed")
