@@ -18,16 +18,9 @@ from tests.factories import (
     FilingFactory,
     SourceFactory,
 )
+from tests.helpers import BINANCE_ORDER, SOURCE_000
+from tests.helpers import DISPUTED as BINANCE_DISPUTED
 
-BINANCE_ORDER = [
-    "complaint",
-    "binance-response",
-    "ruling-on-claims",
-    "stay-motion",
-    "second-stay-request",
-    "dismissal",
-    "binance-welcomes-dismissal",
-]
 ALL_ENTRIES = BINANCE_ORDER + [
     "plea",
     "zhao-sentenced",
@@ -36,8 +29,6 @@ ALL_ENTRIES = BINANCE_ORDER + [
     "case-closed",
     "proceedings-begin",
 ]
-BINANCE_DISPUTED = {"complaint", "stay-motion", "second-stay-request", "dismissal"}
-SOURCE_000 = "000_26f21f1ec1e397ac.txt"
 SOURCE_001 = "001_ce5f57417105eedd.txt"
 SOURCE_003 = "003_4ad433f5cb8dccfd.txt"
 
