@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "filings",
     "public",
     "api",
+    "workbench",
     "axes",
 ]
 

@@ -1,10 +1,8 @@
 from itertools import combinations
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -69,14 +67,6 @@ class Source(Versioned):
     language_note = models.CharField(
         max_length=300, blank=True, help_text="Original language, translation, or quality of text."
     )
-    text_file = models.FileField(
-        "text for checking",
-        upload_to="source-texts/",
-        blank=True,
-        help_text="Optional: the source's plain text, kept on this machine only (under var/media) "
-        "so that key phrases can be checked against it. It is never shown or exported.",
-    )
-
     objects = SourceManager()
     history = track_history()
 
@@ -93,23 +83,14 @@ class Source(Versioned):
         return (self.key,)
 
     def paragraphs(self):
-        """The text's paragraphs (its non-blank lines), or None when no text is at hand.
+        """The text's paragraphs (core.texts.paragraphs), or None when no text is attached.
 
-        The text is the attached file or, for the seed articles, the file of
-        the same name in SEED_ARTICLES_DIR.
+        The text is private to editors and lives in the workbench app
+        (``SourceText``), reached here through its one-to-one relation: read from
+        the database, so that every app server checks against the same words.
         """
-        if self.text_file:
-            try:
-                with self.text_file.open("rb") as file:
-                    text = file.read().decode("utf-8", errors="replace")
-            except FileNotFoundError:
-                return None
-        else:
-            path = settings.SEED_ARTICLES_DIR / self.key
-            if Path(self.key).name != self.key or not path.is_file():
-                return None
-            text = path.read_text(encoding="utf-8")
-        return [line for line in text.splitlines() if line.strip()]
+        text = getattr(self, "private_text", None)
+        return text.paragraphs() if text is not None else None
 
 
 # Up to this many cases go into a query as a list of ids (see in_cases).
@@ -147,6 +128,11 @@ class FilingQuerySet(models.QuerySet):
             in_cases(Case.objects.involving_agency(agency)) | Q(filed_by_agency=agency)
         )
 
+    def next_sequence(self, case):
+        """A sequence number after the case's last entry, rounded to leave a gap of 10."""
+        last = self.filter(case=case).aggregate(last=models.Max("sequence"))["last"] or 0
+        return last - last % 10 + 10
+
     def for_timeline(self):
         """Everything an entry shows: its case, filer, and citations with their sources."""
         citations = Citation.objects.in_source_order().select_related(
@@ -174,8 +160,10 @@ class Filing(Publishable):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="filings")
     slug = models.SlugField(max_length=100, help_text="Permalink anchor, unique within the case.")
     sequence = models.PositiveIntegerField(
+        blank=True,
         help_text="Orders entries on the same date, and places undated ones, within the case. "
-        "Leave gaps (10, 20, 30) so entries can be inserted."
+        "Left blank, it is set after the case's last entry, leaving a gap of 10 so that "
+        "entries can be inserted.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
@@ -228,6 +216,11 @@ class Filing(Publishable):
 
     def get_absolute_url(self):
         return f"{self.case.get_absolute_url()}#{self.anchor}"
+
+    def save(self, *args, **kwargs):
+        if self.sequence is None:
+            self.sequence = Filing.objects.next_sequence(self.case_id)
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (related_for_key(self, self.slug, "case").slug, self.slug)
@@ -302,7 +295,8 @@ class Citation(Versioned):
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     locator = models.PositiveSmallIntegerField(
-        help_text="Paragraph number: the nth non-blank line of the source's text."
+        validators=[MinValueValidator(1)],
+        help_text="Paragraph number, from 1: the nth non-blank line of the source's text.",
     )
     key_phrase = KeyPhraseField(
         max_length=200,
@@ -360,6 +354,11 @@ class Citation(Versioned):
                 ),
                 name="citation_has_one_target",
                 violation_error_message="Cite exactly one of: a filing, a claim, a case fact.",
+            ),
+            models.CheckConstraint(
+                condition=Q(locator__gte=1),
+                name="citation_locator_from_1",
+                violation_error_message="Paragraphs are numbered from 1.",
             ),
             models.UniqueConstraint(
                 fields=["source", "locator", "key_phrase", "filing"],
