@@ -1,0 +1,28 @@
+"""The source's admin page, with the editors' tools around its private text."""
+
+from django.contrib import admin
+
+from core.editing import VersionCheckForm
+from filings import admin as filings_admin
+from filings.models import Source
+
+from .forms import SourceTextForm
+from .models import SourceText
+
+
+class SourceTextInline(admin.StackedInline):
+    model = SourceText
+    form = type("SourceTextInlineForm", (SourceTextForm, VersionCheckForm), {})
+    fields = ("text", "upload", "seen_version")
+    verbose_name = "text (private to editors)"
+    verbose_name_plural = "text (private to editors)"
+    max_num = 1
+    can_delete = False
+
+
+class SourceAdmin(filings_admin.SourceAdmin):
+    inlines = [SourceTextInline]
+
+
+admin.site.unregister(Source)
+admin.site.register(Source, SourceAdmin)
