@@ -6,6 +6,7 @@ from core.editing import VersionCheckForm
 from filings import admin as filings_admin
 from filings.models import Source
 
+from .coverage_views import coverage_urls
 from .forms import SourceTextForm
 from .models import SourceText
 
@@ -22,6 +23,9 @@ class SourceTextInline(admin.StackedInline):
 
 class SourceAdmin(filings_admin.SourceAdmin):
     inlines = [SourceTextInline]
+
+    def get_urls(self):
+        return [*coverage_urls(self.admin_site), *super().get_urls()]
 
 
 admin.site.unregister(Source)
