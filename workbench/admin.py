@@ -9,6 +9,7 @@ from filings.models import Source
 from .coverage_views import coverage_urls
 from .forms import SourceTextForm
 from .models import SourceText
+from .views import reading, workbench_urls
 
 
 class SourceTextInline(admin.StackedInline):
@@ -25,7 +26,19 @@ class SourceAdmin(filings_admin.SourceAdmin):
     inlines = [SourceTextInline]
 
     def get_urls(self):
-        return [*coverage_urls(self.admin_site), *super().get_urls()]
+        return [
+            *coverage_urls(self.admin_site),
+            *workbench_urls(self.admin_site),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """Below the form, the reading view (workbench.views.reading) of a saved source."""
+        if obj is not None and obj.pk:
+            context.update(reading(request, obj))
+            if context.get("cite_form"):
+                context["media"] = context["media"] + context["cite_form"].media
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 admin.site.unregister(Source)
