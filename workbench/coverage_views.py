@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from core.date_mentions import find_dates
@@ -24,13 +24,9 @@ UNMARKED = "Mark undone: a date to cite after all"
 
 
 def cite_url(mention):
-    """The cite form, opened at the mention's paragraph and date; until the cite
-    form exists, the paragraph on the source's page."""
-    try:
-        url = reverse("admin:workbench_cite", args=[mention.source.pk])
-    except NoReverseMatch:
-        return paragraph_url(mention.source, mention.paragraph)
-    return f"{url}?paragraph={mention.paragraph}&date={mention.found.iso}"
+    """The cite form (workbench.views), opened at the mention's paragraph and date."""
+    url = reverse("admin:workbench_cite", args=[mention.source.pk])
+    return f"{url}?{urlencode({'paragraph': mention.paragraph, 'date': mention.found.iso})}"
 
 
 def paragraph_url(source, number):
