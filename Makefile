@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 export DJANGO_DEBUG ?= true
 
 BACKUP ?= var/backup.json
+# The seed articles' texts, attached to their sources by `make db` (as in settings).
+SEED_ARTICLES_DIR ?= ../shared/seeds
 
 WORKERS ?= 3
 PORT ?= 8000
@@ -35,9 +37,13 @@ install: $(VENV)/.installed node_modules/axe-core/axe.min.js
 
 # The seed loads into a new database, and a newer seed's additions load later; a
 # record that editors changed is kept as it is (loaddata refuses to undo their work).
+# The seed articles' texts are attached when their folder is there, editors' edits kept.
 db:
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata seed --keep-edited
+	@if [ -d "$(SEED_ARTICLES_DIR)" ]; then \
+		$(BIN)/python manage.py attach_source_texts --keep-edited "$(SEED_ARTICLES_DIR)"; \
+	fi
 
 run: install db
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -21,25 +21,35 @@ def no_page_cache(settings):
 
 
 @pytest.fixture
-def seeded(db):
-    """The whole article-derived dataset."""
+def seeded(db, settings):
+    """The whole article-derived dataset, with the seed articles' texts attached
+    (from SEED_ARTICLES_DIR, when it is there) as `make run` attaches them."""
     call_command("loaddata", "seed", verbosity=0)
+    if settings.SEED_ARTICLES_DIR.is_dir():
+        call_command("attach_source_texts", settings.SEED_ARTICLES_DIR, verbosity=0)
+
+
+# The data migrations that make the Editors group and grant it its permissions.
+EDITORS_MIGRATIONS = [
+    ("cases", "0003_editors_group", "create_editors"),
+    ("workbench", "0003_editors_may_keep_source_texts", "grant_editors"),
+]
 
 
 def restore_editors_group():
-    """Recreate the Editors group with its data migration's own code.
+    """Recreate the Editors group and its permissions with the data migrations' own code.
 
     After a transactional test, the database is flushed: every table is
-    emptied, including the group the migration made. (pytest-django runs
+    emptied, including the group the migrations made. (pytest-django runs
     transactional tests last, so plain database tests always see the
-    migration's group itself.)
+    migrations' group itself.)
     """
     if Group.objects.filter(name="Editors").exists():
         return
     loader = MigrationLoader(connection)
-    key = ("cases", "0003_editors_group")
-    migration = sys.modules[loader.get_migration(*key).__module__]
-    migration.create_editors(loader.project_state(key).apps, None)
+    for app, name, function in EDITORS_MIGRATIONS:
+        migration = sys.modules[loader.get_migration(app, name).__module__]
+        getattr(migration, function)(loader.project_state((app, name)).apps, None)
 
 
 @pytest.fixture

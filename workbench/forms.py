@@ -13,9 +13,23 @@ from filings.models import KEY_PHRASE_MAX_WORDS, Citation, Filing
 
 from .models import SourceText
 
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def text_of_file(name, data):
+    """A file's text, read as UTF-8; an .html or .htm file's becomes plain paragraphs
+    (core.texts.html_to_text). Raises UnicodeDecodeError for any other encoding."""
+    text = data.decode("utf-8")
+    return html_to_text(text) if name.lower().endswith(HTML_SUFFIXES) else text
+
 
 class SourceTextForm(forms.ModelForm):
-    """The source's text: pasted, or read from an uploaded .txt or .html file."""
+    """The source's text: pasted, or read from an uploaded .txt or .html file.
+
+    The text may be left empty only when a file is uploaded, which replaces it.
+    A row left as it was is not saved (the formset skips unchanged rows), so a
+    source with no text keeps none.
+    """
 
     upload = forms.FileField(
         required=False,
@@ -31,32 +45,33 @@ class SourceTextForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The upload may stand in for the pasted text.
-        self.fields["text"].required = False
+        self.fields["text"].required = False  # an upload may stand in for it
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if not upload:
             return None
-        name = upload.name.lower()
-        if not name.endswith((".txt", ".html", ".htm")):
-            raise forms.ValidationError("Upload a .txt or .html file.")
+        if not upload.name.lower().endswith((".txt", *HTML_SUFFIXES)):
+            raise forms.ValidationError(
+                f"“{upload.name}” is not a .txt or .html file. Upload one of those, "
+                "or paste the text above."
+            )
         try:
-            text = upload.read().decode("utf-8")
+            text = text_of_file(upload.name, upload.read())
         except UnicodeDecodeError:
             raise forms.ValidationError(
-                "This file is not UTF-8 text. Save it as UTF-8, or paste its text above."
+                f"“{upload.name}” is not UTF-8 text. Save it as UTF-8, or paste its text above."
             ) from None
-        return html_to_text(text) if name.endswith((".html", ".htm")) else text
+        if not text.strip():
+            raise forms.ValidationError(f"“{upload.name}” has no text to read.")
+        return text
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("upload"):
             cleaned["text"] = cleaned["upload"]
-            self.instance.text = cleaned["upload"]
-        if not (cleaned.get("text") or "").strip() and not self.instance.pk:
-            # An empty, new text is no text: the inline row is left unsaved.
-            self.cleaned_data["DELETE"] = self.cleaned_data.get("DELETE", False)
+        elif not cleaned.get("text") and "upload" not in self.errors:
+            self.add_error("text", "Paste the source's text here, or upload a file.")
         return cleaned
 
 
