@@ -33,9 +33,12 @@ def paragraph_url(source, number):
     return reverse("admin:filings_source_change", args=[source.pk]) + f"#p-{number}"
 
 
-def dismiss_url(mention):
+def dismiss_url(mention, back=None):
+    """The form marking the mention; ``back`` is where it returns to, by default the
+    mention's paragraph."""
     url = reverse("admin:workbench_dismiss", args=[mention.source.pk])
-    return f"{url}?{urlencode({'paragraph': mention.paragraph, 'text': mention.found.text})}"
+    query = {"paragraph": mention.paragraph, "text": mention.found.text}
+    return f"{url}?{urlencode({**query, 'next': back} if back else query)}"
 
 
 def check_permission(request, *permissions):
@@ -73,7 +76,7 @@ def uncited_view(request, admin_site, source_id=None):
     groups = [
         (
             each,
-            [(m, cite_url(m), dismiss_url(m)) for m in group],
+            [(m, cite_url(m), dismiss_url(m, request.get_full_path())) for m in group],
         )
         for each, group in groupby(uncited, key=lambda m: m.source)
     ]

@@ -232,7 +232,10 @@ def test_the_uncited_dates_page_lists_each_date_with_links_to_cite_or_mark_it(
         ["4", "“May 29”", "--05-29 (no year stated)", "day"],
     ]
     links = {a.text: a.attrs["href"] for a in listed.find("tbody").find("tr").find_all("a")}
-    assert links["Not a fact for the record"] == dismiss_url(source) + "?paragraph=3&text=June+2022"
+    assert links["Not a fact for the record"] == (
+        dismiss_url(source)
+        + "?paragraph=3&text=June+2022&next=%2Fadmin%2Ffilings%2Fsource%2Funcited%2F"
+    )
     cite = reverse("admin:workbench_cite", args=[source.pk])
     assert links["Cite"] == cite + "?paragraph=3&date=2022-06"
     assert rows(found["Marked not facts for the record"])[0][:4] == [
@@ -243,6 +246,16 @@ def test_the_uncited_dates_page_lists_each_date_with_links_to_cite_or_mark_it(
     ]
     assert found["No text attached"].find("li").text == "no-text.txt: Without text"
     assert UNCITED in get(editor_client, reverse("admin:filings_source_changelist"))
+
+
+def test_one_sources_uncited_dates_page_lists_only_that_source(editor_client, source):
+    other = SourceFactory(key="other.txt")
+    SourceText.objects.create(source=other, text=TEXT)
+    url = reverse("admin:workbench_source_uncited", args=[source.pk])
+    found = sections(get(editor_client, url))
+    assert list(found) == [f"token-exchange.txt: {source.title}"]
+    assert len(rows(found[f"token-exchange.txt: {source.title}"])) == 4
+    get(editor_client, reverse("admin:workbench_source_uncited", args=[9999]), status=404)
 
 
 def test_the_uncited_dates_page_is_for_editors_only(client, source):
