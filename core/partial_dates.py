@@ -174,20 +174,54 @@ def _to_accepted_partial_date(value):
 
 
 class PartialDateFormField(forms.CharField):
-    def __init__(self, **kwargs):
+    """A partial date typed as its ISO prefix or, with ``written=True`` (the editors' forms:
+    the model field's form field), also as a date is written: "October 2024", "May 29,
+    2025" (core.date_mentions.parse_date). The value is the PartialDate, shown back as
+    its ISO prefix. Filters in URLs keep the ISO prefix alone, so a page has one address.
+    """
+
+    def __init__(self, *, written=False, **kwargs):
         # No max_length: its validator would measure the parsed PartialDate.
         kwargs.pop("max_length", None)
-        kwargs.setdefault(
-            "help_text", f"YYYY, YYYY-MM or YYYY-MM-DD, from {MIN_YEAR} to {MAX_YEAR}"
-        )
+        self.written = written
+        hint = f"YYYY, YYYY-MM or YYYY-MM-DD, from {MIN_YEAR} to {MAX_YEAR}"
+        if written:
+            hint = (
+                "As YYYY, YYYY-MM or YYYY-MM-DD, or as written (October 2024, May 29, 2025); "
+                f"years {MIN_YEAR} to {MAX_YEAR}."
+            )
+            given = kwargs.get("help_text")
+            kwargs["help_text"] = f"{given} {hint}" if given else hint
+        kwargs.setdefault("help_text", hint)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("maxlength", "10")
+        # Room for any date as written: a browser cuts what is typed at maxlength, and
+        # "October 2024" must reach to_python whole, to be read or quoted in an error.
+        self.widget.attrs.setdefault("maxlength", "40")
 
     def prepare_value(self, value):
         return value.iso if isinstance(value, PartialDate) else value
 
     def to_python(self, value):
-        return _to_accepted_partial_date(super().to_python(value))
+        value = super().to_python(value)
+        if not self.written or not value:
+            return _to_accepted_partial_date(value)
+        # Imported here: date_mentions builds on this module's PartialDate.
+        from .date_mentions import parse_date
+
+        try:
+            date = parse_date(value)
+        except ValueError as exc:
+            raise ValidationError(
+                "%(problem)s", code="invalid_partial_date", params={"problem": exc}
+            ) from None
+        if not date.is_in_range:
+            raise ValidationError(
+                "Enter a year from %(min)s to %(max)s: “%(value)s” is outside the years this "
+                "record accepts.",
+                code="partial_date_out_of_range",
+                params={"min": MIN_YEAR, "max": MAX_YEAR, "value": value},
+            )
+        return date
 
 
 class PartialDateField(models.CharField):
@@ -227,4 +261,4 @@ class PartialDateField(models.CharField):
         return value.iso if value else None
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": PartialDateFormField, **kwargs})
+        return super().formfield(**{"form_class": PartialDateFormField, "written": True, **kwargs})
