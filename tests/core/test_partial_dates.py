@@ -1,7 +1,9 @@
-"""PartialDate: parsing, display, spans, ordering, agreement, and the model field."""
+"""PartialDate: parsing, display, spans, ordering, agreement, the model field and the form
+field."""
 
 import datetime
 import random
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cases.models import Case
-from core.partial_dates import PartialDate
+from core.partial_dates import PartialDate, PartialDateFormField
 from filings.models import Filing
+from tests.helpers import admin_form_data, change_url
 
 P = PartialDate.parse
 
@@ -372,3 +375,87 @@ def test_full_clean_and_model_forms_accept_a_valid_partial_date(value):
     )
     assert form.is_valid(), form.errors
     assert form.save().filed == P(value)
+
+
+# The form field: what editors type
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("2024-10", "2024-10"), ("October 2024", "2024-10"), ("29 May 2025", "2025-05-29")],
+)
+def test_an_editors_date_input_takes_an_iso_prefix_or_a_date_as_written(typed, expected):
+    field = PartialDateFormField(written=True)
+    assert field.clean(typed) == P(expected)
+    assert field.prepare_value(field.clean(typed)) == expected  # shown back as ISO
+
+
+def test_a_filters_date_input_takes_the_iso_prefix_only():
+    field = PartialDateFormField()
+    assert field.clean("2024-10") == P("2024-10")
+    with pytest.raises(ValidationError) as raised:
+        field.clean("October 2024")
+    assert "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD" in raised.value.messages[0]
+
+
+def test_a_year_outside_the_record_is_an_error_quoting_what_was_typed():
+    with pytest.raises(ValidationError) as raised:
+        PartialDateFormField(written=True).clean("October 2245")
+    assert raised.value.messages == [
+        "Enter a year from 1900 to 2100: “October 2245” is outside the years this record accepts."
+    ]
+
+
+def test_date_inputs_leave_room_for_a_date_as_written_and_say_both_forms_are_accepted():
+    field = Filing._meta.get_field("date").formfield()
+    assert field.widget.attrs["maxlength"] == "40"
+    assert field.help_text.startswith(Filing._meta.get_field("date").help_text)
+    assert "or as written (October 2024, May 29, 2025)" in field.help_text
+
+
+@pytest.mark.django_db
+def test_fixtures_keep_the_iso_prefix_a_date_as_written_is_refused_by_the_model_field():
+    with pytest.raises(ValidationError):
+        Filing._meta.get_field("date").to_python("October 2024")
+
+
+def post_entry_date(client, typed):
+    """Post the dismissal's admin change form with its date typed as given."""
+    dismissal = Filing.objects.get(case__slug="sec-v-binance", slug="dismissal")
+    page = client.get(change_url(dismissal))
+    return client.post(change_url(dismissal), admin_form_data(page, date=typed))
+
+
+def test_an_entry_dated_october_2024_in_the_admin_is_saved_as_2024_10(editor_client, seeded):
+    response = post_entry_date(editor_client, "October 2024")
+    assert response.status_code == 302
+    dismissal = Filing.objects.get(case__slug="sec-v-binance", slug="dismissal")
+    assert dismissal.date.iso == "2024-10"
+    assert (
+        'name="date" value="2024-10"' in editor_client.get(change_url(dismissal)).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "typed, error",
+    [
+        ("May 29", "Give the year: “May 29” does not say which year. Type it as May 29, YYYY."),
+        ("October 20245", "“October 20245” is not one."),
+    ],
+)
+def test_an_entry_date_the_admin_cannot_read_is_an_error_that_quotes_it_uncut(
+    editor_client, seeded, typed, error
+):
+    before = Filing.objects.get(case__slug="sec-v-binance", slug="dismissal").date
+    response = post_entry_date(editor_client, typed)
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["date"]
+    assert message.endswith(error)
+    assert f'name="date" value="{typed}"' in response.content.decode()  # as typed, not cut
+    assert Filing.objects.get(case__slug="sec-v-binance", slug="dismissal").date == before
+
+
+def test_the_admin_date_input_has_no_ten_character_limit(editor_client, seeded):
+    page = editor_client.get("/admin/filings/filing/add/").content.decode()
+    [date_input] = re.findall(r'<input[^>]*name="date"[^>]*>', page)
+    assert 'maxlength="40"' in date_input and 'maxlength="10"' not in page
