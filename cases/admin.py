@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 
 from core.editing import HistoryAdmin, PublishingAdmin, VersionCheckForm, preview_link
@@ -104,6 +104,16 @@ class CaseAdmin(PublishingAdmin):
     @admin.display(description="Preview")
     def preview(self, obj):
         return preview_link(obj) if obj.pk else "Save the case first."
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.has_ended and not obj.closed:
+            messages.warning(
+                request,
+                f"“{obj}” is {obj.get_status_display().lower()} but has no closed date. "
+                "Readers will see that it ended, with no date; add the date when a source "
+                "gives it.",
+            )
 
 
 @admin.register(CaseParty)

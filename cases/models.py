@@ -246,6 +246,11 @@ class Case(Publishable):
             message = f"A case cannot close ({self.closed}) before it was filed ({self.filed})."
             raise ValidationError({"closed": message})
 
+    @property
+    def has_ended(self):
+        """Whether its status says it is over: settled, dismissed or closed."""
+        return self.status in {self.Status.SETTLED, self.Status.DISMISSED, self.Status.CLOSED}
+
     def natural_key(self):
         return (self.slug,)
 

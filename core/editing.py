@@ -582,6 +582,28 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def save_published(objects, published, user):
+    """Publish (or unpublish) ``objects``, a queryset of a Publishable model.
+
+    Each object not already so is saved, rather than the queryset updated, so
+    that history records the change, by ``user``, with the reason "Published" or
+    "Unpublished". All or nothing. Returns how many changed.
+    """
+    changed = 0
+    with transaction.atomic():
+        # A fresh queryset: the given one may be annotated, and PostgreSQL
+        # refuses FOR UPDATE with GROUP BY.
+        pks = list(objects.values_list("pk", flat=True))
+        selected = objects.model._default_manager.filter(pk__in=pks).select_for_update()
+        for obj in selected.exclude(is_published=published):
+            obj.is_published = published
+            obj._history_user = user
+            obj._change_reason = "Published" if published else "Unpublished"
+            obj.save()
+            changed += 1
+    return changed
+
+
 class PublishingAdmin(HistoryAdmin):
     """Publish and unpublish actions. They save each object rather than update()
     the queryset, so that history records every change."""
@@ -597,23 +619,13 @@ class PublishingAdmin(HistoryAdmin):
         self.set_published(request, queryset, False)
 
     def set_published(self, request, queryset, published):
-        changed = 0
-        with transaction.atomic():
-            # A fresh queryset: the changelist's may be annotated, and PostgreSQL
-            # refuses FOR UPDATE with GROUP BY.
-            selected = self.model.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
-            for obj in selected.select_for_update().exclude(is_published=published):
-                obj.is_published = published
-                obj._history_user = request.user
-                obj._change_reason = "Published" if published else "Unpublished"
-                obj.save()
-                changed += 1
+        changed = save_published(queryset, published, request.user)
         state = "published" if published else "back to draft"
         opts = self.model._meta
         names = opts.verbose_name if changed == 1 else opts.verbose_name_plural
         self.message_user(request, f"{changed} {names} {state}.", messages.SUCCESS)
         if published and hasattr(self.model, "case"):
-            hidden = selected.filter(case__is_published=False).count()
+            hidden = queryset.filter(case__is_published=False).count()
             if hidden:
                 self.message_user(
                     request,

@@ -1,11 +1,16 @@
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F, Prefetch
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import get_text_list
 
 from cases import admin as cases_admin
 from cases.models import Case
@@ -15,13 +20,18 @@ from core.editing import (
     VersionCheckForm,
     parent_key,
     preview_link,
+    save_published,
 )
 
-from .models import Citation, Filing, Source
+from .models import Citation, Filing, KeyPhraseField, Source
 
 # An address typed without a scheme ("sec.gov/...") gets https://, as it will
 # by default from Django 6.0.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+# A key phrase as wide as the form, on two lines, so that it can be read back whole.
+WIDE_KEY_PHRASE = {
+    KeyPhraseField: {"widget": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})}
+}
 
 
 @admin.register(Source)
@@ -62,6 +72,7 @@ class CitationInline(admin.StackedInline):
         "seen_version",
     )
     autocomplete_fields = ("source", "reported_after")
+    formfield_overrides = WIDE_KEY_PHRASE
     extra = 0
 
 
@@ -123,12 +134,13 @@ class FilingAdmin(PublishingAdmin):
         "case__case_parties__party__aliases__name",
     )
     autocomplete_fields = ("case", "filed_by_party", "filed_by_agency")
+    prepopulated_fields = {"slug": ("title",)}
     fields = (
         "case",
-        "slug",
-        "sequence",
         "kind",
         "title",
+        "slug",
+        "sequence",
         "summary",
         "date",
         "date_check",
@@ -145,7 +157,7 @@ class FilingAdmin(PublishingAdmin):
     inlines = [CitationInline]
 
     def get_queryset(self, request):
-        citations = Citation.objects.select_related("reported_after__case")
+        citations = Citation.objects.select_related("source", "reported_after__case")
         return (
             super()
             .get_queryset(request)
@@ -169,7 +181,15 @@ class FilingAdmin(PublishingAdmin):
     def date_check(self, obj):
         if not obj.pk:
             return "Shown after saving."
-        return obj.date_warning() or "No doubts about this date."
+        doubts = []
+        if obj.is_disputed:
+            doubts.append(
+                f"Sources disagree on this date: {disagreement(obj)}. "
+                "Readers see “Sources disagree” with each version."
+            )
+        if warning := obj.date_warning():
+            doubts.append(warning)
+        return " ".join(doubts) or "No doubts about this date."
 
     @admin.display(description="Preview")
     def preview(self, obj):
@@ -177,12 +197,15 @@ class FilingAdmin(PublishingAdmin):
 
     def save_model(self, request, obj, form, change):
         restoring = change and not Filing.objects.filter(pk=obj.pk).exists()
+        numbered = obj.sequence is None
         # All or nothing: the history's revert view has no transaction of its own.
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if restoring:
                 for problem in restore_citations(obj, request.user):
                     messages.warning(request, problem)
+        if numbered:
+            messages.info(request, f"Numbered {obj.sequence}, after the case's last entry.")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -263,15 +286,41 @@ def warn_about_dates(request, filing_pk):
     if warning := filing.date_warning():
         messages.warning(request, f"Date: {warning}")
     if filing.is_disputed:
-        versions = ", ".join(
-            f"{c.source.key} says {c.reported_date or 'after ' + str(c.published_after)}"
-            for c in filing.conflicting_citations
-        )
         messages.warning(
             request,
-            f"Sources now disagree on the date of “{filing.title}”: {versions}. "
+            f"Sources now disagree on the date of “{filing.title}”: {disagreement(filing)}. "
             "Readers will see “Sources disagree” with each version.",
         )
+
+
+def disagreement(filing):
+    """The versions of an entry's date that disagree, by source, in words: "a.txt says
+    June 2023 (para. 2); b.txt gives two dates: August 2025 (para. 3) and March 2025
+    (para. 7)". A source that gives one version in several places is named once."""
+    by_source = {}  # source key: {version: [paragraphs]}
+    with_order = set()  # the sources with a version that is an order, not a date alone
+    for citation in sorted(filing.conflicting_citations, key=lambda c: (c.source.key, c.locator)):
+        key = citation.source.key
+        parts = [str(citation.reported_date)] if citation.reported_date else []
+        if after := citation.published_after:
+            parts.append(f"after “{after.title}” ({after.date or 'undated'})")
+            with_order.add(key)
+        places = by_source.setdefault(key, {}).setdefault(", ".join(parts), [])
+        places.append(str(citation.locator))
+    sources = []
+    for key, versions in by_source.items():
+        described = [
+            f"{version} (para{pluralize(places)}. {get_text_list(places, 'and')})"
+            for version, places in versions.items()
+        ]
+        if len(described) == 1:
+            sources.append(f"{key} says {described[0]}")
+        else:
+            what = "versions" if key in with_order else "dates"
+            sources.append(
+                f"{key} gives {apnumber(len(described))} {what}: {get_text_list(described, 'and')}"
+            )
+    return "; ".join(sources)
 
 
 @admin.register(Citation)
@@ -282,6 +331,7 @@ class CitationAdmin(HistoryAdmin):
     list_select_related = ("source", "filing__case", "claim__case", "case")
     search_fields = ("key_phrase", "source__key", "source__title", "filing__title", "claim__title")
     autocomplete_fields = ("source", "filing", "claim", "case", "reported_after")
+    formfield_overrides = WIDE_KEY_PHRASE
 
     @admin.display(description="Cites")
     def target(self, obj):
@@ -312,14 +362,104 @@ class FilingInline(admin.TabularInline):
         return False
 
 
-# The case's page lists its entries too: its admin, with them among its inlines.
+def publish_with_entries(cases, user):
+    """Publish these cases (a Case queryset) and every draft entry in them, all or
+    nothing, each saved with its history record as ``user``. Returns how many cases
+    and how many entries were published."""
+    pks = list(cases.values_list("pk", flat=True))
+    with transaction.atomic():
+        published_cases = save_published(Case.objects.filter(pk__in=pks), True, user)
+        published_entries = save_published(Filing.objects.filter(case__in=pks), True, user)
+    return published_cases, published_entries
+
+
+def drafts_link(case_pks):
+    """The entries list showing the draft entries of these cases."""
+    ids = ",".join(map(str, case_pks))
+    return f"{reverse('admin:filings_filing_changelist')}?case__id__in={ids}&is_published__exact=0"
+
+
+def entries(count):
+    return f"{count} entr{pluralize(count, 'y,ies')}"
+
+
+class CaseForm(VersionCheckForm):
+    """The case's form, with "Also publish its draft entries" when it has any
+    (CaseAdmin leaves the box out otherwise)."""
+
+    publish_entries = forms.BooleanField(
+        required=False,
+        help_text="Each entry is saved as published, with its history, when this page is saved. "
+        "Readers see them once the case is published.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        drafts = self.instance.pk and self.instance.filings.filter(is_published=False).count()
+        self.fields[
+            "publish_entries"
+        ].label = f"Also publish its {drafts} draft entr{pluralize(drafts, 'y,ies')}"
+
+
+# The case's page lists its entries too: its admin, with them among its inlines,
+# and it offers to publish the draft entries with the case.
 class CaseAdmin(cases_admin.CaseAdmin):
+    form = CaseForm
+    actions = [*cases_admin.CaseAdmin.actions, "publish_all"]
     inlines = [
         cases_admin.CasePartyInline,
         cases_admin.ClaimInline,
         FilingInline,
         cases_admin.CaseLinkInline,
     ]
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "publish_entries"]
+        if obj is not None and obj.filings.filter(is_published=False).exists():
+            fields.insert(fields.index("is_published") + 1, "publish_entries")
+        return fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        case = form.instance
+        if form.cleaned_data.get("publish_entries"):
+            published = save_published(case.filings.all(), True, request.user)
+            later = "" if case.is_published else " Readers see them once the case is published."
+            self.message_user(
+                request, f"{entries(published)} of this case published.{later}", messages.SUCCESS
+            )
+        elif case.is_published and "is_published" in form.changed_data:
+            self.tell_about_drafts(request, [case.pk], "this case")
+
+    @admin.action(description="Publish the selected cases")
+    def publish(self, request, queryset):
+        super().publish(request, queryset)
+        self.tell_about_drafts(request, list(queryset.values_list("pk", flat=True)), "these cases")
+
+    @admin.action(description="Publish the selected cases with their draft entries")
+    def publish_all(self, request, queryset):
+        cases, published = publish_with_entries(queryset, request.user)
+        self.message_user(
+            request,
+            f"{cases} case{pluralize(cases)} and {entries(published)} published.",
+            messages.SUCCESS,
+        )
+
+    def tell_about_drafts(self, request, case_pks, which):
+        drafts = Filing.objects.filter(case__in=case_pks, is_published=False).count()
+        if drafts:
+            self.message_user(
+                request,
+                format_html(
+                    '{} of {} stay hidden as drafts: <a href="{}">see them</a>, and publish '
+                    "them there, or with “Publish the selected cases with their draft entries” "
+                    "in the cases list.",
+                    entries(drafts),
+                    which,
+                    drafts_link(case_pks),
+                ),
+                messages.WARNING,
+            )
 
 
 admin.site.unregister(Case)

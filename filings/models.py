@@ -13,6 +13,8 @@ from core.indexes import PostgreSQLGinIndex
 from core.models import Publishable, Versioned, related_for_key, track_history
 from core.partial_dates import PartialDateField
 
+from . import key_phrases
+
 KEY_PHRASE_MAX_WORDS = 12
 # A source's key appears in its URL (casetracker/urls.py matches the same
 # characters). Not dots alone: clients collapse "." and ".." in paths.
@@ -381,7 +383,8 @@ class Citation(Versioned):
         return f"{self.source}, para. {self.locator}: “{self.key_phrase}”"
 
     def clean(self):
-        """Check the key phrase against the source's text, when the text is at hand."""
+        """Check the key phrase against the source's text, when the text is at hand; when the
+        words are not in the cited paragraph, the message says where they are (key_phrases)."""
         paragraphs = self.source.paragraphs() if self.source_id else None
         if not paragraphs or not self.locator:
             return
@@ -389,13 +392,12 @@ class Citation(Versioned):
             raise ValidationError(
                 {"locator": f"The text of {self.source.key} has {len(paragraphs)} paragraphs."}
             )
-        if self.key_phrase and self.key_phrase not in paragraphs[self.locator - 1]:
-            raise ValidationError(
-                {
-                    "key_phrase": f"These words are not in paragraph {self.locator} of "
-                    f"{self.source.key} as written. Copy them exactly."
-                }
+        if self.key_phrase and (
+            message := key_phrases.problem(
+                paragraphs, self.locator, self.key_phrase, self.source.key
             )
+        ):
+            raise ValidationError({"key_phrase": message})
 
     def natural_key(self):
         target = related_for_key(self, self.key_phrase, "case", "filing", "claim")

@@ -1,3 +1,5 @@
+from itertools import combinations
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
@@ -176,6 +178,31 @@ def timeline(request):
     return render(request, "public/timeline.html", context)
 
 
+def dispute_parts(filing, source):
+    """How a source with a version in an entry's dispute takes part in it: (whether
+    its own dates disagree with each other, whether it disagrees with the others).
+
+    Disagreeing with the others is a date of its own that another source's does
+    not agree with, or an order ("after the plea") that the adopted dates
+    contradict; or, when its own dates agree with each other, a date the adopted
+    one does not agree with. The adopted date alone cannot make a source that
+    disagrees with itself disagree with the others: it can agree with one of its
+    dates at most.
+    """
+    own, others = [], []
+    for citation in filing.date_versions():
+        if citation.reported_date:
+            (own if citation.source_id == source.pk else others).append(citation.reported_date)
+    itself = any(not a.agrees_with(b) for a, b in combinations(own, 2))
+    mine = [c for c in filing.conflicting_citations if c.source_id == source.pk]
+    with_others = not itself or any(
+        not c.order_agrees(filing.date)
+        or (c.reported_date and any(not c.reported_date.agrees_with(d) for d in others))
+        for c in mine
+    )
+    return itself, with_others
+
+
 def source_detail(request, key):
     source = get_object_or_404(Source, key=key)
     others = Citation.objects.select_related("source", "reported_after__case")
@@ -194,15 +221,16 @@ def source_detail(request, key):
         )
         .order_by("locator", "pk")
     )
+    # The entries where this source's own version is one of those in conflict.
+    disputed = dict.fromkeys(
+        c.filing for c in citations if c.filing and c in c.filing.conflicting_citations
+    )
+    parts = {filing: dispute_parts(filing, source) for filing in disputed}
     context = {
         "source": source,
         "citations": citations,
-        "disputed_filings": list(
-            # Where this source's own version is one of those in conflict.
-            dict.fromkeys(
-                c.filing for c in citations if c.filing and c in c.filing.conflicting_citations
-            )
-        ),
+        "disputed_filings": [filing for filing, (_, others) in parts.items() if others],
+        "self_disputed_filings": [filing for filing, (itself, _) in parts.items() if itself],
         "disputed_counts": list(
             dict.fromkeys(c.case for c in citations if c.case and c.case.claim_counts_disputed)
         ),

@@ -3,7 +3,10 @@
 import pytest
 
 from cases.models import Agency, Alias, Case, CaseLink, CaseParty, Claim, Party
+from filings.admin import publish_with_entries
 from filings.models import Citation, Filing, Source
+from tests.factories import CaseFactory, FilingFactory
+from tests.helpers import admin_form_data, change_url, parse
 
 
 def build(n):
@@ -196,3 +199,125 @@ def test_source_url_without_scheme_is_saved_as_https(admin_client):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Source.objects.get(key="sec-release").url == "https://www.sec.gov/x"
+
+
+# A case that has ended, publishing with its entries, adding an entry (issue 14)
+
+
+def save_case(client, case, follow=True, **changes):
+    """Saves the case's change form as the browser would post it, with some changes."""
+    page = client.get(change_url(case))
+    return client.post(change_url(case), admin_form_data(page, **changes), follow=follow)
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize("status", ["settled", "dismissed", "closed"])
+def test_a_case_that_ended_without_a_closed_date_is_saved_with_a_warning(editor_client, status):
+    case = CaseFactory(caption="SEC v. Ripple")
+    response = save_case(editor_client, case, status=status)
+    assert Case.objects.get(pk=case.pk).status == status
+    label = Case.Status(status).label.lower()
+    assert (
+        f"“SEC v. Ripple” is {label} but has no closed date. Readers will see that it ended, "
+        "with no date; add the date when a source gives it."
+    ) in messages_of(response)
+
+
+@pytest.mark.parametrize(("status", "closed"), [("active", ""), ("stayed", ""), ("closed", "2025")])
+def test_a_case_still_open_or_with_its_closed_date_has_no_warning(editor_client, status, closed):
+    response = save_case(editor_client, CaseFactory(), status=status, closed=closed)
+    assert not [m for m in messages_of(response) if "no closed date" in m]
+
+
+def test_the_case_page_links_to_adding_an_entry_with_the_case_filled_in(editor_client):
+    case = CaseFactory()
+    html = editor_client.get(change_url(case)).content.decode()
+    (link,) = [a for a in parse(html).find_all("a") if a.text == "Add an entry to this case"]
+    url = link.attrs["href"]
+    assert url == f"/admin/filings/filing/add/?case={case.pk}"
+    form = editor_client.get(url).context["adminform"].form
+    assert form["case"].value() == str(case.pk)
+
+
+def draft_case_with_entries():
+    """A draft case with one published entry and two drafts."""
+    case = CaseFactory(is_published=False)
+    FilingFactory(case=case)
+    drafts = [FilingFactory(case=case, is_published=False) for _ in range(2)]
+    return case, drafts
+
+
+def test_the_publish_entries_box_is_offered_only_when_the_case_has_drafts(editor_client):
+    case, drafts = draft_case_with_entries()
+    form = editor_client.get(change_url(case)).context["adminform"].form
+    assert form.fields["publish_entries"].label == "Also publish its 2 draft entries"
+    for draft in drafts:
+        draft.is_published = True
+        draft.save()
+    html = editor_client.get(change_url(case)).content.decode()
+    assert 'name="publish_entries"' not in html
+
+
+def test_publishing_a_case_on_its_page_says_how_many_entries_stay_drafts(editor_client):
+    case, _ = draft_case_with_entries()
+    response = save_case(editor_client, case, is_published="on")
+    assert Case.objects.get(pk=case.pk).is_published
+    (message,) = [m for m in messages_of(response) if "stay hidden" in m]
+    link = f"/admin/filings/filing/?case__id__in={case.pk}&amp;is_published__exact=0"
+    assert message.startswith(f'2 entries of this case stay hidden as drafts: <a href="{link}">')
+    listed = editor_client.get(link.replace("&amp;", "&")).context["cl"].result_count
+    assert listed == 2
+
+
+def test_the_publish_entries_box_publishes_the_drafts_with_history(editor_client):
+    case, drafts = draft_case_with_entries()
+    response = save_case(editor_client, case, is_published="on", publish_entries="on")
+    assert not case.filings.filter(is_published=False).exists()
+    assert "2 entries of this case published." in messages_of(response)
+    assert not [m for m in messages_of(response) if "stay hidden" in m]
+    for draft in drafts:
+        record = draft.history.first()
+        assert record.history_change_reason == "Published"
+        assert record.history_user.username == "editor"
+
+
+def test_the_publish_action_says_how_many_entries_stay_drafts(editor_client):
+    case, _ = draft_case_with_entries()
+    other, _ = draft_case_with_entries()
+    response = editor_client.post(
+        "/admin/cases/case/",
+        {"action": "publish", "_selected_action": [case.pk, other.pk]},
+        follow=True,
+    )
+    assert "2 cases published." in messages_of(response)
+    (message,) = [m for m in messages_of(response) if "stay hidden" in m]
+    assert message.startswith("4 entries of these cases stay hidden as drafts")
+    assert Filing.objects.filter(is_published=False).count() == 4
+
+
+def test_the_publish_with_entries_action_publishes_cases_and_drafts_with_history(editor_client):
+    case, drafts = draft_case_with_entries()
+    response = editor_client.post(
+        "/admin/cases/case/",
+        {"action": "publish_all", "_selected_action": [case.pk]},
+        follow=True,
+    )
+    assert "1 case and 2 entries published." in messages_of(response)
+    case.refresh_from_db()
+    assert case.is_published and not case.filings.filter(is_published=False).exists()
+    for obj in (case, *drafts):
+        assert obj.history.first().history_user.username == "editor"
+
+
+def test_publish_with_entries_publishes_only_what_was_a_draft(make_editor):
+    editor = make_editor()
+    case, drafts = draft_case_with_entries()
+    untouched = CaseFactory(is_published=False)
+    FilingFactory(case=untouched, is_published=False)
+    assert publish_with_entries(Case.objects.filter(pk=case.pk), editor) == (1, 2)
+    assert publish_with_entries(Case.objects.filter(pk=case.pk), editor) == (0, 0)
+    assert not Case.objects.get(pk=untouched.pk).is_published
+    assert untouched.filings.get().is_published is False

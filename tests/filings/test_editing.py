@@ -1,18 +1,22 @@
 """The editors' workflow: roles, drafts, history and revert, validation, no lost updates."""
 
+import json
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from cases.models import Agency, Case, Party
 from filings.models import Citation, Filing, Source
-from tests.helpers import admin_form_data, change_url
+from tests.factories import CaseFactory, CitationFactory, FilingFactory, SourceFactory
+from tests.helpers import admin_form_data, change_url, parse
+from workbench.models import SourceText
 
 BINANCE = "/cases/sec-v-binance/"
 ARTICLE_000 = "000_26f21f1ec1e397ac.txt"
@@ -660,3 +664,175 @@ def test_a_good_login_works_and_resets_the_count(client, make_editor, settings):
         client.post("/admin/login/", {"username": "ed", "password": "wrong"})
     response = client.post("/admin/login/", {"username": "ed", "password": "x"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+# The entry's page: its date check, adding entries to a case, citations (issue 14)
+
+
+def ripple_entry():
+    """An entry whose two sources give four dates: ripple-a June 2025 twice, ripple-b
+    August 2025 in paragraph 3 and March 2025 in paragraph 7."""
+    entry = FilingFactory(title="Court approves the settlement", date="2025")
+    ripple_a = SourceFactory(key="ripple-a")
+    ripple_b = SourceFactory(key="ripple-b")
+    for source, locator, date in [
+        (ripple_a, 2, "2025-06"),
+        (ripple_a, 5, "2025-06"),
+        (ripple_b, 3, "2025-08"),
+        (ripple_b, 7, "2025-03"),
+    ]:
+        CitationFactory(source=source, locator=locator, filing=entry, reported_date=date)
+    return entry
+
+
+RIPPLE_VERSIONS = (
+    "ripple-a says June 2025 (paras. 2 and 5); ripple-b gives two dates: "
+    "August 2025 (para. 3) and March 2025 (para. 7)"
+)
+
+
+def test_a_disputed_entrys_date_check_lists_each_sources_version(editor_client):
+    entry = ripple_entry()
+    html = public(editor_client, change_url(entry))
+    assert f"Sources disagree on this date: {RIPPLE_VERSIONS}." in html
+    assert "No doubts about this date." not in html
+
+
+def test_an_entry_whose_sources_agree_has_no_doubts_about_its_date(editor_client):
+    entry = FilingFactory(date="2025-06")
+    CitationFactory(filing=entry, reported_date="2025-06-12")
+    html = public(editor_client, change_url(entry))
+    assert "No doubts about this date." in html
+    assert "Sources disagree" not in html
+
+
+def test_saving_a_disputed_entry_names_a_source_that_disagrees_with_itself_once(editor_client):
+    entry = ripple_entry()
+    page = editor_client.get(change_url(entry))
+    response = editor_client.post(change_url(entry), admin_form_data(page), follow=True)
+    messages = [str(message) for message in response.context["messages"]]
+    assert (
+        f"Sources now disagree on the date of “Court approves the settlement”: {RIPPLE_VERSIONS}. "
+        "Readers will see “Sources disagree” with each version."
+    ) in messages
+
+
+def post_entry(client, case, **fields):
+    return client.post(
+        "/admin/filings/filing/add/",
+        {
+            "case": case.pk,
+            "kind": "order",
+            "title": "Court sets a hearing",
+            "slug": "hearing",
+            "citations-TOTAL_FORMS": 0,
+            "citations-INITIAL_FORMS": 0,
+            **fields,
+        },
+        follow=True,
+    )
+
+
+def test_an_entry_added_without_a_sequence_comes_after_the_cases_last_with_a_gap(editor_client):
+    case = CaseFactory()
+    for sequence in (10, 20, 25):
+        FilingFactory(case=case, sequence=sequence)
+    response = post_entry(editor_client, case, sequence="")
+    assert Filing.objects.get(case=case, slug="hearing").sequence == 30
+    messages = [str(message) for message in response.context["messages"]]
+    assert "Numbered 30, after the case's last entry." in messages
+
+
+def test_an_entry_added_with_a_sequence_keeps_it(editor_client):
+    case = CaseFactory()
+    FilingFactory(case=case, sequence=10)
+    post_entry(editor_client, case, sequence=5)
+    assert Filing.objects.get(case=case, slug="hearing").sequence == 5
+
+
+def test_the_entry_form_says_the_sequence_may_be_left_blank(editor_client):
+    form = editor_client.get("/admin/filings/filing/add/").context["adminform"].form
+    assert not form.fields["sequence"].required
+    assert "Left blank, it is set after the case's last entry" in form.fields["sequence"].help_text
+
+
+def test_the_add_entry_form_takes_the_case_from_the_address_and_the_slug_from_the_title(
+    editor_client,
+):
+    case = CaseFactory(caption="SEC v. Ripple")
+    response = editor_client.get(f"/admin/filings/filing/add/?case={case.pk}")
+    assert response.context["adminform"].form["case"].value() == str(case.pk)
+    html = response.content.decode()
+    assert f'<option value="{case.pk}" selected>SEC v. Ripple</option>' in html
+    (prepopulated,) = [
+        tag for tag in parse(html).find_all("script") if "data-prepopulated-fields" in tag.attrs
+    ]
+    fields = json.loads(prepopulated.attrs["data-prepopulated-fields"])
+    assert [(f["id"], f["dependency_ids"]) for f in fields] == [("#id_slug", ["#id_title"])]
+
+
+# Citations: where the words are, what differs, and room to read them
+
+
+@pytest.fixture
+def cited_text(db):
+    """A source with a text written for these tests, and an entry to cite it."""
+    source = SourceFactory(key="notice.txt")
+    SourceText.objects.create(
+        source=source,
+        text="Regulator drops its suit against the exchange\n\n"
+        "The agency’s lawyers filed a short notice on a Tuesday.\n"
+        "A spokesperson said the matter was closed for good.\n",
+    )
+    return source, FilingFactory()
+
+
+def citation_error(source, filing, locator, key_phrase, field="key_phrase"):
+    citation = Citation(source=source, filing=filing, locator=locator, key_phrase=key_phrase)
+    with pytest.raises(ValidationError) as raised:
+        citation.full_clean()
+    return raised.value.message_dict[field]
+
+
+def test_words_in_another_paragraph_say_which(cited_text):
+    assert citation_error(*cited_text, 2, "the matter was closed") == [
+        "These words are in paragraph 3 of notice.txt, not paragraph 2."
+    ]
+
+
+def test_words_typed_with_a_straight_apostrophe_say_the_text_has_a_curly_one(cited_text):
+    assert citation_error(*cited_text, 2, "agency's lawyers") == [
+        "These words are not in paragraph 2 of notice.txt as typed. "
+        "The text has “agency’s” (curly apostrophe) where you typed “agency's”."
+    ]
+
+
+def test_a_locator_beyond_the_text_says_how_many_paragraphs_it_has(cited_text):
+    assert citation_error(*cited_text, 4, "closed", field="locator") == [
+        "The text of notice.txt has 3 paragraphs."
+    ]
+
+
+def test_the_citation_row_says_what_differs_when_an_entry_is_saved(editor_client, cited_text):
+    source, entry = cited_text
+    CitationFactory(source=source, filing=entry, locator=2, key_phrase="a short notice")
+    page = editor_client.get(change_url(entry))
+    data = admin_form_data(page, **{"citations-0-key_phrase": "the agency’s lawyers"})
+    response = editor_client.post(change_url(entry), data)
+    assert response.status_code == 200
+    row = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert row.errors["key_phrase"] == [
+        "These words are not in paragraph 2 of notice.txt as typed. "
+        "The text starts with a capital: “The”."
+    ]
+
+
+def test_the_key_phrase_box_is_wide_enough_to_read_the_phrase_back(editor_client):
+    entry_page = editor_client.get("/admin/filings/filing/add/")
+    citation_page = editor_client.get("/admin/filings/citation/add/")
+    for form in (
+        entry_page.context["inline_admin_formsets"][0].formset.empty_form,
+        citation_page.context["adminform"].form,
+    ):
+        attrs = form.fields["key_phrase"].widget.attrs
+        assert (attrs["class"], attrs["rows"]) == ("vLargeTextField", 2)  # 48em, two lines

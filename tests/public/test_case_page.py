@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from cases.models import Case
 from filings.models import Citation, Filing
+from tests.factories import CaseFactory
 from tests.helpers import (
     BINANCE,
     BINANCE_ORDER,
@@ -301,3 +302,16 @@ def test_an_undisputed_mark_is_not_flagged(client, seeded):
     assert svg.count('<rect class="mark"') == 3
     assert "disputed" not in svg
     assert "dispute-mark" not in svg
+
+
+@pytest.mark.parametrize("status", ["settled", "dismissed", "closed"])
+def test_a_case_that_ended_without_a_date_says_so_not_that_it_is_open(client, db, status):
+    case = CaseFactory(status=status, closed=None)
+    assert fact(get(client, case.get_absolute_url()), "Closed") == "Ended; no source gives the date"
+
+
+@pytest.mark.parametrize("status", ["active", "stayed"])
+def test_an_open_case_says_it_is_not_closed(client, db, status):
+    case = CaseFactory(status=status)
+    html = get(client, case.get_absolute_url())
+    assert fact(html, "Closed") == "Not closed, as far as the sources say"

@@ -4,6 +4,7 @@ import pytest
 from django.utils.html import escape
 
 from filings.models import Citation, Filing, Source
+from tests.factories import CitationFactory, FilingFactory, SourceFactory
 from tests.helpers import (
     BINANCE,
     DISPUTED,
@@ -100,3 +101,35 @@ def test_a_source_that_agrees_with_the_others_says_so(client, seeded):
     html = get(client, "/sources/new.txt/")
     assert "No disagreement with other sources is recorded." in html
     assert html.count('id="cite-') == 1
+
+
+def test_a_source_that_disagrees_with_itself_is_listed_as_such_not_with_the_others(client, db):
+    """ripple-b gives August 2025 and March 2025 for one entry; ripple-a's 2025 agrees
+    with both, and the adopted month with one."""
+    entry = FilingFactory(title="Court approves the settlement", date="2025-08")
+    ripple_a, ripple_b = SourceFactory(key="ripple-a"), SourceFactory(key="ripple-b")
+    CitationFactory(source=ripple_a, locator=1, filing=entry, reported_date="2025")
+    CitationFactory(source=ripple_b, locator=3, filing=entry, reported_date="2025-08")
+    CitationFactory(source=ripple_b, locator=7, filing=entry, reported_date="2025-03")
+    html = get(client, "/sources/ripple-b/")
+    assert "No disagreement with other sources is recorded." in section(html, "disagree-heading")
+    itself = section(html, "self-disagree-heading")
+    assert f'<a href="{entry.get_absolute_url()}">Court approves the settlement</a>' in itself
+    assert "<strong>This source</strong>, paragraph 3:" in itself
+    assert ("2025-03", "March 2025") in times(itself)
+    # ripple-a, which agrees with both, disagrees with no one.
+    html = get(client, "/sources/ripple-a/")
+    assert 'id="self-disagree-heading"' not in html
+    assert "No disagreement with other sources is recorded." in html
+
+
+def test_a_source_that_disagrees_with_itself_and_with_another_is_listed_twice(client, db):
+    """ripple-b's August and March, and ripple-a's June."""
+    entry = FilingFactory(title="Court approves the settlement", date="2025")
+    ripple_a, ripple_b = SourceFactory(key="ripple-a"), SourceFactory(key="ripple-b")
+    CitationFactory(source=ripple_a, locator=1, filing=entry, reported_date="2025-06")
+    CitationFactory(source=ripple_b, locator=3, filing=entry, reported_date="2025-08")
+    CitationFactory(source=ripple_b, locator=7, filing=entry, reported_date="2025-03")
+    html = get(client, "/sources/ripple-b/")
+    for heading in ("disagree-heading", "self-disagree-heading"):
+        assert "Court approves the settlement" in section(html, heading)
