@@ -98,9 +98,19 @@ class WrittenDateField(forms.CharField):
         return value.iso if isinstance(value, PartialDate) else value
 
 
-def autocomplete(model, field_name):
-    """The admin's autocomplete widget for a foreign key (its admin's search fields)."""
-    return AutocompleteSelect(model._meta.get_field(field_name), admin.site)
+class Autocomplete(AutocompleteSelect):
+    """The admin's autocomplete for a foreign key (its admin's search fields), with
+    a placeholder: select2's box has no accessible name while it is empty."""
+
+    def __init__(self, model, field_name, placeholder):
+        super().__init__(model._meta.get_field(field_name), admin.site)
+        self.placeholder = placeholder
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {
+            **super().build_attrs(base_attrs, extra_attrs),
+            "data-placeholder": self.placeholder,
+        }
 
 
 class CiteForm(forms.Form):
@@ -140,15 +150,19 @@ class CiteForm(forms.Form):
         label="It cites",
     )
     entry = forms.ModelChoiceField(
-        Filing.objects.all(), required=False, widget=autocomplete(Citation, "filing")
+        Filing.objects.all(),
+        required=False,
+        widget=Autocomplete(Citation, "filing", "Search entries by title or case"),
     )
     claim = forms.ModelChoiceField(
-        Claim.objects.all(), required=False, widget=autocomplete(Citation, "claim")
+        Claim.objects.all(),
+        required=False,
+        widget=Autocomplete(Citation, "claim", "Search claims by title or case"),
     )
     case = forms.ModelChoiceField(
         Case.objects.all(),
         required=False,
-        widget=autocomplete(Filing, "case"),
+        widget=Autocomplete(Filing, "case", "Search cases by caption"),
         help_text="For a new entry or a number: the case it belongs to.",
     )
     new_case_caption = forms.CharField(

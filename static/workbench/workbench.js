@@ -175,6 +175,11 @@ document.addEventListener('DOMContentLoaded', () => {
             }
         });
     }
+    // Chromium moves no caret in a read-only text area, so Shift and the arrow
+    // keys could not select in it: it takes the caret, and refuses every edit.
+    source.readOnly = false;
+    source.setAttribute('aria-readonly', 'true');
+    source.addEventListener('beforeinput', (event) => event.preventDefault());
     source.addEventListener('select', fromCopy);
     source.addEventListener('keyup', fromCopy);
     source.addEventListener('mouseup', fromCopy);
@@ -182,6 +187,21 @@ document.addEventListener('DOMContentLoaded', () => {
         radio.addEventListener('change', showTargets);
     });
     showTargets();
+
+    // select2's box is a text box with no name; name it after the field's label,
+    // once the admin has set the boxes up (its jQuery ready handler runs first).
+    function nameAutocompletes() {
+        form.querySelectorAll('select.admin-autocomplete').forEach((select) => {
+            const label = form.querySelector('label[for="' + select.id + '"]');
+            const box = select.parentElement.querySelector('.select2-selection__rendered');
+            if (label && box) {
+                box.setAttribute('aria-label', label.textContent.replace(/:$/, ''));
+            }
+        });
+    }
+    if (window.django && window.django.jQuery) {
+        window.django.jQuery(nameAutocompletes);
+    }
 
     // "Jump to paragraph" without a page load.
     const jump = document.querySelector('form.wb-jump');
