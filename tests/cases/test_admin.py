@@ -130,7 +130,8 @@ def test_filing_change_page_shows_citation_inline(admin_client):
     filing = Filing.objects.latest("pk")
     page = admin_client.get(f"/admin/filings/filing/{filing.pk}/change/").content.decode()
     assert 'id="citations-group"' in page
-    assert 'name="citations-0-key_phrase" value="sued"' in page
+    key_phrase = parse(page).find("textarea", name="citations-0-key_phrase")
+    assert key_phrase.text.strip() == "sued"
     assert 'name="citations-0-reported_date" value="2023-07"' in page
 
 
