@@ -10,7 +10,6 @@ publishes a case cited from the source with its draft entries.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -18,8 +17,8 @@ from django.utils.html import format_html
 
 from cases.models import Case
 from core.date_mentions import find_dates
-from filings.admin import warn_about_dates
-from filings.models import Citation, Filing, Source
+from filings.admin import publish_with_entries, warn_about_dates
+from filings.models import Citation, Source
 
 from . import coverage
 from .coverage_views import cite_url, dismiss_url, paragraph_url
@@ -201,23 +200,6 @@ def jump_view(request, source_id):
     return redirect(reverse("admin:filings_source_change", args=[source.pk]) + "#reading")
 
 
-def publish(case, user):
-    """Publishes the case and its draft entries, each saved with history.
-    Returns how many entries it published."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if not case.is_published:
-            case.is_published = True
-            case._history_user, case._change_reason = user, "Published"
-            case.save()
-        drafts = list(Filing.objects.select_for_update().filter(case=case, is_published=False))
-        for entry in drafts:
-            entry.is_published = True
-            entry._history_user, entry._change_reason = user, "Published with its case"
-            entry.save()
-    return len(drafts)
-
-
 def publish_view(request, source_id):
     """Publishes a case cited from the source with its draft entries (POST)."""
     if not request.user.has_perms(PUBLISH_PERMISSIONS):
@@ -229,7 +211,7 @@ def publish_view(request, source_id):
     if request.method != "POST" or case is None:
         messages.error(request, "Choose a case to publish from the list on this page.")
         return redirect(back)
-    count = publish(case, request.user)
+    _, count = publish_with_entries(Case.objects.filter(pk=case.pk), request.user)
     messages.success(
         request,
         format_html(

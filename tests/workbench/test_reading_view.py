@@ -147,7 +147,7 @@ def test_publishing_from_the_reading_view_publishes_the_case_and_its_drafts_with
     assert case.is_published
     assert set(Filing.objects.filter(case=case, is_published=True)) == {cited, other}
     assert case.history.first().history_user.username == "editor"
-    assert cited.history.first().history_change_reason == "Published with its case"
+    assert cited.history.first().history_change_reason == "Published"
 
 
 @pytest.mark.parametrize("case", ["", "abc", "0", "999999"])
