@@ -27,6 +27,9 @@ PORT = 8000  # where `make serve` binds; not configurable there
 BASE_URL = f"http://{HOST}:{PORT}"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 SEED_CASE = "sec-v-binance"
+# The page cache the server uses, shared by its workers as in production; empty: each
+# worker keeps its own in memory.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1").strip()
 
 
 class BenchError(Exception):
@@ -124,7 +127,10 @@ def server_env(database):
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_HTTPS="false",
         DATABASE_URL=database_url(database),
+        REDIS_URL=REDIS_URL,
     )
+    if not REDIS_URL:
+        del env["REDIS_URL"]
     return env
 
 

@@ -1,7 +1,7 @@
 """What one request costs inside Django, without HTTP: a floor under bench/run.py's figures.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/casetracker_bench_seed \
-        .venv/bin/python bench/cost.py
+        .venv/bin/python bench/cost.py [--profile] [WORD ...]
 
 Each request goes through Django's WSGI handler with the production settings
 (DEBUG off, every middleware, the page cache in memory), in this one process,
@@ -9,10 +9,17 @@ on the database in DATABASE_URL. Cold requests add a new query string each time,
 as bench/run.py's cold mode does, so each one renders. For each, the report
 gives the best of three rounds: microseconds per request, of which waiting on
 the database (SQL sent, run and read back), and how many times /healthz/ costs.
+
+Given words, it measures only the requests whose label contains one of them
+(and /healthz/, the floor): `bench/cost.py "case page, cold"`. With --profile
+it runs each of those under cProfile instead and prints its calls per request
+and the functions that take the most time, themselves and with what they call.
 """
 
+import cProfile
 import io
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -106,14 +113,36 @@ def measure(path, mode, count):
     return best[0] / count * 1e6, best[1] / count * 1e6
 
 
+def profile(label, path, mode, count=200):
+    """Run one request `count` times under cProfile and print where the time goes."""
+    measure(path, mode, 20)  # warm up, outside the profile
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for n in range(count):
+        get(path, f"profile={n}" if mode == "cold" else "")
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    print(f"## {label}: {stats.total_calls / count:,.0f} function calls per request\n")
+    for order in ("tottime", "cumulative"):
+        stats.sort_stats(order).print_stats(30)
+
+
 def main():
+    args = sys.argv[1:]
+    profiling = "--profile" in args
+    words = [arg for arg in args if arg != "--profile"]
+    chosen = [r for r in REQUESTS if not words or any(w in r[0] for w in words)]
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"Database: {connection.vendor}, {connection.settings_dict['NAME']}\n")
+    if profiling:
+        for label, path, mode in chosen:
+            profile(label, path, mode)
+        return
     print("| Request | µs per request | of which database | × /healthz/ |")
     print("| --- | ---: | ---: | ---: |")
     floor = None
     with connection.execute_wrapper(timed_sql):
-        for label, path, mode in REQUESTS:
+        for label, path, mode in [REQUESTS[0], *(r for r in chosen if r != REQUESTS[0])]:
             micros, database = measure(path, mode, 2000 if mode != "cold" else 200)
             floor = floor or micros
             print(f"| {label} | {micros:,.0f} | {database:,.0f} | {micros / floor:.1f} |")

@@ -3,7 +3,8 @@
 --               cold: the same path with a unique ?bench=<nonce>-<thread>-<n> each time,
 --                     so that every request misses the server-side page cache
 --               etag: the same URL with an If-None-Match: $BENCH_ETAG header
---               mix:  cycles over the space-separated paths in $BENCH_PATHS
+--               mix:  cycles over the space-separated paths in $BENCH_PATHS, counting statuses
+--               list: cycles over the paths in the file $BENCH_PATHS_FILE, one a line
 --   BENCH_NONCE a run-unique string for cold mode (defaults to the time)
 -- done() prints one "@bench key=value ..." line for the Python scripts to parse
 -- (latencies in microseconds), and in mix mode an "@status code=count ..." line.
@@ -29,23 +30,32 @@ elseif mode == "cold" then
     local path = string.format("%s%sbench=%s-%d-%d", wrk.path, sep, nonce, thread_id, counter)
     return wrk.format(nil, path)
   end
-elseif mode == "mix" then
+elseif mode == "mix" or mode == "list" then
   local paths = {}
-  for path in string.gmatch(os.getenv("BENCH_PATHS") or "/", "%S+") do
-    table.insert(paths, path)
+  if mode == "mix" then
+    for path in string.gmatch(os.getenv("BENCH_PATHS") or "/", "%S+") do
+      table.insert(paths, path)
+    end
+  else
+    for path in io.lines(os.getenv("BENCH_PATHS_FILE")) do
+      table.insert(paths, path)
+    end
   end
   local index = 0
-  statuses = {}
   request = function()
     -- Threads start at different places so that they do not march in step.
     index = index % #paths + 1
-    return wrk.format(nil, paths[(index + thread_id) % #paths + 1])
+    return wrk.format(nil, paths[(index + thread_id * 7919) % #paths + 1])
   end
-  response = function(status, headers, body)
-    statuses[status] = (statuses[status] or 0) + 1
+  if mode == "mix" then
+    -- Only here: a response() function makes wrk hand every response to Lua.
+    statuses = {}
+    response = function(status, headers, body)
+      statuses[status] = (statuses[status] or 0) + 1
+    end
   end
 elseif mode ~= "plain" then
-  error("BENCH_MODE must be plain, cold, etag or mix, not " .. mode)
+  error("BENCH_MODE must be plain, cold, etag, mix or list, not " .. mode)
 end
 
 function done(summary, latency, requests)
