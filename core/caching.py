@@ -1,31 +1,61 @@
 """Public pages, feeds and API answers: cached, and never stale.
 
-Every page readers get is a function of the request and of the record. The
-record's state is named by ``Revision.token``, which changes after every
-committed save or delete of a case, an entry or anything they show. So a
-response can be stored, and an ETag issued, under (token, URL, Accept header):
+Every page readers get is a function of the request and of the part of the
+record it shows. That part is named by tokens (history.models.Revision, one row
+per name), each changed after every committed change it covers:
+
+- ``all``: every page depends on it. Bumped by a fixture load or restore (raw
+  saves), by ``Revision.bump()``, and by a change to a model of the record that
+  no declaration covers: when unsure, everything goes.
+- ``global``: pages across cases (home, case list, timeline, search, the lists
+  of parties and agencies, the site feed, cases.csv, and the API). Bumped by
+  every change to the record.
+- ``case:<slug>``, ``party:<slug>``, ``agency:<slug>``, ``source:<key>``: the
+  pages, feeds and exports of one case, party, agency or source. Bumped by a
+  change to anything that page shows.
+
+Both halves of that contract are declared in one place, public/dependencies.py,
+because only the public app may import the models (the layer rule): ``PAGES``
+maps each URL name to the tokens its page reads, and ``touched()`` and
+``pages_of()`` name the tokens a saved, deleted or re-linked object changes.
+The public app hands them to ``dependencies.declare()`` when it starts. A URL
+without a declaration depends on ``global``.
+
+A request's tokens are read in one query, and a response is stored, and an ETag
+issued, under (its tokens, URL, Accept header):
 
 - a browser that asks again with that ETag gets a 304 while nothing changed;
 - other readers get the stored response from Django's cache (locmem, or Redis
   when REDIS_URL is set, shared by every app server);
-- the first request after a change finds a new token, misses, and renders.
+- the first request after a change finds a new token, misses, and renders. One
+  request renders a missing page (it holds a short lock in the cache); others
+  asking for it meanwhile wait for it, up to RENDER_WAIT_SECONDS, then render
+  themselves. None can get an older page: the key names the new tokens.
 
-The token changes once the change has committed (``transaction.on_commit``), so
-a reader that sees the new token also sees the new data. The admin is never
-cached, and neither is any request with a session cookie: only editors sign in,
-and they always get a fresh page. Telling them apart by the cookie lets the
-middleware sit above the session, auth and CSP middleware, so that a stored page
-or a 304 skips their work.
+Changes are noted as they happen and bumped once the transaction has committed
+(``transaction.on_commit``), so a reader that sees a new token also sees the
+new data. An update also notes the stored row as it was before (pre_save), so
+that a renamed slug, or an entry moved to another case, bumps the old page too;
+a delete is noted before it happens (pre_delete), while its relations are still
+there. The models of other apps (workbench: private source texts) are not
+shown to readers and bump nothing.
+
+The admin is never cached, and neither is any request with a session cookie:
+only editors sign in, and they always get a fresh page. Telling them apart by
+the cookie lets the middleware sit above the session, auth and CSP middleware,
+so that a stored page or a 304 skips their work.
 """
 
 import hashlib
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, transaction
 from django.http import HttpResponse, QueryDict
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -33,18 +63,125 @@ from django.utils.cache import (
 )
 from django.utils.http import quote_etag
 
-from history.models import Revision
+from history.models import EVERYTHING, Revision
 
 # Changes to models of these apps change what readers may see.
 RECORD_APPS = {"cases", "filings"}
+GLOBAL = "global"
+
+# A renderer's lock outlives a slow render, not a crashed worker.
+RENDER_LOCK_SECONDS = 10
+# How long a request waits for another's render of the same page, and how often it looks.
+RENDER_WAIT_SECONDS = 3
+RENDER_POLL_SECONDS = 0.02
 
 
-def record_changed(sender, **kwargs):
-    """A post_save, post_delete or m2m_changed receiver: bump the revision after commit."""
-    # m2m_changed comes before and after each change; one bump, after.
-    after = kwargs.get("action", "post_").startswith("post_")
-    if sender._meta.app_label in RECORD_APPS and after:
-        transaction.on_commit(Revision.bump)
+class Dependencies:
+    """What each page reads and what each change touches, as the public app declares them.
+
+    Until it does, every page depends on ``global`` and every change bumps ``all``.
+    """
+
+    def __init__(self):
+        self.pages = {}
+        self.touched = lambda instance: None
+        self.pages_of = lambda marks: set()
+
+    def declare(self, pages, touched, pages_of):
+        """pages: {URL name: function(**URL kwargs) -> token names}.
+        touched(instance): hashable marks of what a change of it touches, read from the
+        object alone (no queries), or None for a model it does not know.
+        pages_of(marks): the token names of those marks, read from the database."""
+        self.pages, self.touched, self.pages_of = pages, touched, pages_of
+
+    def page_names(self, request):
+        """The tokens a request's page depends on, from its URL name and arguments."""
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return [EVERYTHING, GLOBAL]
+        declared = self.pages.get(match.view_name)
+        return [EVERYTHING, *(declared(**match.kwargs) if declared else [GLOBAL])]
+
+
+dependencies = Dependencies()
+
+
+class PendingChanges(threading.local):
+    """The marks and names noted in this thread's transaction, bumped at its commit."""
+
+    def __init__(self):
+        self.marks = set()
+        self.names = set()
+
+    def note(self, marks=(), names=()):
+        self.marks.update(marks)
+        self.names.update(names)
+        # Every change registers the bump, so that one whose transaction rolled back
+        # (its marks still here) cannot stop the next from bumping: whatever is
+        # noted goes at the next commit, and the callbacks after the first find nothing.
+        transaction.on_commit(self.bump)
+
+    def bump(self):
+        if not self.marks and not self.names:
+            return
+        if EVERYTHING in self.names:
+            Revision.bump([EVERYTHING])
+        else:
+            Revision.bump(self.names | {GLOBAL} | dependencies.pages_of(self.marks))
+        # Only once bumped: after an error, the next commit bumps them.
+        self.marks, self.names = set(), set()
+
+
+pending = PendingChanges()
+
+
+def is_record(sender):
+    return sender._meta.app_label in RECORD_APPS
+
+
+def note_change(instance):
+    marks = dependencies.touched(instance)
+    if marks is None:
+        pending.note(names=[EVERYTHING])
+    else:
+        pending.note(marks=marks)
+
+
+def record_saving(sender, instance, raw=False, **kwargs):
+    """pre_save: an update also touches what its stored row showed (an old slug, case, party)."""
+    if is_record(sender) and not raw and instance.pk is not None:
+        stored = sender._base_manager.filter(pk=instance.pk).first()
+        if stored is not None:
+            note_change(stored)
+
+
+def record_changed(sender, instance, raw=False, **kwargs):
+    """post_save and pre_delete: note what the object touches; a raw save (a fixture
+    load or a restore) touches everything."""
+    if not is_record(sender):
+        return
+    if raw:
+        pending.note(names=[EVERYTHING])
+    else:
+        note_change(instance)
+
+
+def relation_changed(sender, instance, action, model, pk_set, **kwargs):
+    """m2m_changed: each link added or removed is noted as a row of the through model,
+    those cleared before they go."""
+    if not is_record(sender) or action not in ("pre_clear", "post_add", "post_remove"):
+        return
+    own, other = (
+        next(f for f in sender._meta.fields if f.is_relation and f.related_model is related)
+        for related in (type(instance), model)
+    )
+    if action == "pre_clear":
+        rows = sender._base_manager.filter(**{own.name: instance})
+    else:
+        rows = (sender(**{own.attname: instance.pk, other.attname: pk}) for pk in pk_set)
+    for row in rows:
+        note_change(row)
 
 
 # Parameters that links from other sites add and no page reads. fbclid is new on
@@ -105,6 +242,18 @@ class PublicCacheMiddleware:
         key = f"page2:{digest}"
         response = cache.get(key)
         if response is None:
+            response = self.render_once(request, key, f"rendering:{digest}", etag)
+        return response
+
+    def render_once(self, request, key, lock, etag):
+        """Render and store a missing page, unless another request is rendering it:
+        then wait for that one's page, and render only if it does not come."""
+        rendering = cache.add(lock, True, timeout=RENDER_LOCK_SECONDS)
+        if not rendering:
+            stored = wait_for(key, lock)
+            if stored is not None:
+                return stored
+        try:
             response = self.get_response(request)
             if not cacheable(response):
                 return response
@@ -113,16 +262,40 @@ class PublicCacheMiddleware:
                 # Content and headers only: a DRF response would also pickle its data,
                 # and so be slower to serve from the cache (docs/benchmarks.md).
                 cache.set(key, HttpResponse(response.content, headers=response.headers))
-        return response
+            return response
+        finally:
+            if rendering:
+                cache.delete(lock)
+
+
+def wait_for(key, lock):
+    """The page another request is rendering, once stored; None if it stops rendering
+    without storing one (an error, a HEAD) or takes longer than RENDER_WAIT_SECONDS."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        found = cache.get_many([key, lock])
+        if key in found:
+            return found[key]
+        if lock not in found:
+            return None
+    return None
 
 
 def variant_digest(request):
-    """Name the answer to this request in the record's current state, or None if
-    the database has no revision yet."""
-    token = Revision.current_token()
-    if token is None:
+    """Name the answer to this request in the current state of what it shows, or None
+    if the database has no tokens yet."""
+    names = dependencies.page_names(request)
+    tokens = Revision.tokens(names)
+    if tokens is None:
         return None
-    variant = "\n".join([token, request.build_absolute_uri(), request.headers.get("Accept", "")])
+    variant = "\n".join(
+        [
+            *(f"{name}={tokens.get(name, '')}" for name in names),
+            request.build_absolute_uri(),
+            request.headers.get("Accept", ""),
+        ]
+    )
     return hashlib.sha256(variant.encode()).hexdigest()[:32]
 
 

@@ -9,23 +9,41 @@ import uuid
 
 from django.db import DatabaseError, InterfaceError, connection, models
 
+# The token every public page depends on: bumped when anything may have changed.
+EVERYTHING = "all"
+# Names bumped per statement, under SQLite's limit on parameters.
+BUMP_CHUNK = 500
+
 
 class Revision(models.Model):
-    """The record's latest change: a new token after every committed change.
+    """A named token for the page cache: a new value after every committed change it names.
 
-    Public pages are cached, and answer conditional GETs, under this token
-    (core/caching.py), so the first request after a change sees it. There is
-    one row. Backups leave it out: a restored database starts a token of its own.
+    Public pages are cached, and answer conditional GETs, under the tokens of what
+    they show (core/caching.py says which): ``all`` for everything, ``global`` for
+    pages across cases, ``case:<slug>``, ``party:<slug>``, ``agency:<slug>`` and
+    ``source:<key>``. A row exists once its name was first bumped; a page reads a
+    missing one as empty. Backups leave the table out: a restored database starts
+    tokens of its own.
     """
 
+    name = models.CharField(
+        max_length=120, unique=True, help_text="What the token names, e.g. case:sec-v-binance."
+    )
     token = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self):
-        return str(self.token)
+        return f"{self.name}: {self.token}"
 
     @classmethod
     def current_token(cls):
-        """The latest token, as text, or None in a database that has none yet.
+        """The token of everything, as text, or None in a database that has none yet."""
+        tokens = cls.tokens([EVERYTHING])
+        return tokens and tokens[EVERYTHING]
+
+    @classmethod
+    def tokens(cls, names):
+        """The tokens of names, as text, in one query: {name: token} for those that
+        exist, or None in a database with no ``all`` token yet (pages go uncached).
 
         Every public request asks, first, so this is one plain query, which costs
         less than the ORM's (docs/benchmarks.md has the figures).
@@ -41,21 +59,36 @@ class Revision(models.Model):
         if unchecked:
             connection.health_check_done = True
         try:
-            return cls._read_token()
+            return cls._read_tokens(names)
         except (DatabaseError, InterfaceError):
             if not unchecked or connection.in_atomic_block or connection.is_usable():
                 raise
             connection.close()
-            return cls._read_token()
+            return cls._read_tokens(names)
 
     @classmethod
-    def _read_token(cls):
+    def _read_tokens(cls, names):
+        placeholders = ", ".join(["%s"] * len(names))
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT token FROM {cls._meta.db_table} WHERE id = 1")
-            row = cursor.fetchone()
-        return str(row[0]) if row else None
+            cursor.execute(
+                f"SELECT name, token FROM {cls._meta.db_table} WHERE name IN ({placeholders})",
+                list(names),
+            )
+            tokens = {name: str(token) for name, token in cursor.fetchall()}
+        return tokens if EVERYTHING in tokens else None
 
     @classmethod
-    def bump(cls):
-        if not cls.objects.filter(pk=1).update(token=uuid.uuid4()):
-            cls.objects.get_or_create(pk=1)
+    def bump(cls, names=(EVERYTHING,)):
+        """Give names one new token, creating the rows they lack, and the ``all`` row
+        if it is missing (after a flush), so that pages are cached again."""
+        token = uuid.uuid4()
+        names = set(names)
+        wanted = sorted(names | {EVERYTHING})
+        for start in range(0, len(wanted), BUMP_CHUNK):
+            chunk = wanted[start : start + BUMP_CHUNK]
+            rows = cls.objects.filter(name__in=chunk)
+            rows.filter(name__in=names).update(token=token)
+            existing = set(rows.values_list("name", flat=True))
+            missing = [cls(name=name, token=token) for name in chunk if name not in existing]
+            # A concurrent bump may create the same row: its token is new too.
+            cls.objects.bulk_create(missing, ignore_conflicts=True)
