@@ -216,7 +216,7 @@ class PartialDateFormField(forms.CharField):
             ) from None
         if not date.is_in_range:
             raise ValidationError(
-                "Enter a year from %(min)s to %(max)s: “%(value)s” is outside the years this "
+                "Enter a year from %(min)s to %(max)s: %(value)s is outside the years this "
                 "record accepts.",
                 code="partial_date_out_of_range",
                 params={"min": MIN_YEAR, "max": MAX_YEAR, "value": value},

@@ -402,7 +402,7 @@ def test_a_year_outside_the_record_is_an_error_quoting_what_was_typed():
     with pytest.raises(ValidationError) as raised:
         PartialDateFormField(written=True).clean("October 2245")
     assert raised.value.messages == [
-        "Enter a year from 1900 to 2100: “October 2245” is outside the years this record accepts."
+        "Enter a year from 1900 to 2100: October 2245 is outside the years this record accepts."
     ]
 
 
