@@ -196,7 +196,15 @@ def test_party_autocomplete(admin_client):
 def test_source_url_without_scheme_is_saved_as_https(admin_client):
     response = admin_client.post(
         "/admin/filings/source/add/",
-        {"key": "sec-release", "kind": "article", "title": "SEC release", "url": "www.sec.gov/x"},
+        {
+            "key": "sec-release",
+            "kind": "article",
+            "title": "SEC release",
+            "url": "www.sec.gov/x",
+            # The private text's inline, left empty.
+            "private_text-TOTAL_FORMS": "0",
+            "private_text-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Source.objects.get(key="sec-release").url == "https://www.sec.gov/x"
