@@ -1,19 +1,26 @@
-"""What readers must never see: drafts, what only editors see, and the server's insides.
+"""What readers must never see: drafts, what only editors see (sources' texts
+among it), and the server's insides.
 
-Each draft or editor-only value carries a marker word found nowhere else, and
-every public address (pages, feeds, downloads, the API) is checked for it.
+Each draft or editor-only value carries a marker word found nowhere else (for a
+source's text: words of the article that the record does not quote), and every
+public address (pages, feeds, downloads, the API) is checked for it.
 """
 
+import os
 import re
+from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.test import Client
 
 from cases.models import Agency, Case, CaseLink, CaseParty, Claim, Party
+from core.texts import paragraphs
 from filings.models import Citation, Filing, Source
+from tests.helpers import AGENCY_SLUGS, CASE_SLUGS, PARTY_SLUGS, SOURCE_KEYS
+from workbench.models import SourceText
 
 SOURCE = "000_26f21f1ec1e397ac.txt"
 CASE_MARKER = "Qorvalith"  # only in the draft case and what belongs to it
@@ -81,6 +88,7 @@ PUBLIC_URLS = [
     ("/api/schema/", UNRELATED),
 ]
 URLS = [url for url, _shows in PUBLIC_URLS]
+PER_CASE = ("", "?order=newest", "feed/", "calendar.ics", "timeline.csv")
 
 
 def add_drafts():
@@ -310,16 +318,96 @@ def test_a_deleted_entry_stays_in_the_history(seeded):
     assert public_leaks("Glimmerwort") == []
 
 
-def test_a_sources_text_file_is_never_shown_or_served(seeded, settings, tmp_path):
-    """The text kept to check key phrases: its words and its file's name stay with editors."""
-    settings.MEDIA_ROOT = tmp_path
+# A source's text, private to editors
+
+SEED_RECORD = (settings.BASE_DIR / "fixtures" / "seed.json").read_text(encoding="utf-8")
+# Every public address that says anything about a case, party, agency or source.
+EVERY_PUBLIC_URL = sorted(
+    {
+        *URLS,
+        *(f"/cases/{slug}/{page}" for slug in CASE_SLUGS for page in PER_CASE),
+        *(f"/parties/{slug}/{page}" for slug in PARTY_SLUGS for page in ("", "feed/")),
+        *(f"/agencies/{slug}/{page}" for slug in AGENCY_SLUGS for page in ("", "feed/")),
+        *(f"/sources/{key}/" for key in SOURCE_KEYS),
+        *(f"/api/sources/{key}/" for key in SOURCE_KEYS),
+        *(f"/api/cases/{slug}/" for slug in CASE_SLUGS),
+        "/api/filings/?page_size=100",
+        "/api/sources/?page_size=100",
+    }
+)
+
+
+def private_fragment(text):
+    """Six words in a row from the text, letters only, that the record itself does not
+    have (no key phrase, title or summary of the seed quotes them): words only the
+    text holds, read from the article at run time."""
+    for paragraph in reversed(paragraphs(text)):
+        words = paragraph.split()
+        for at in range(len(words) - 5):
+            fragment = " ".join(words[at : at + 6])
+            if re.fullmatch(r"[A-Za-z ]+", fragment) and fragment not in SEED_RECORD:
+                return fragment
+    raise AssertionError("no fragment found only in the text")
+
+
+@pytest.fixture
+def fragments(seeded):
+    """For each seed source, words of its attached text that nothing else has."""
+    if not settings.SEED_ARTICLES_DIR.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(
+                f"CI is set but the seed articles are missing at {settings.SEED_ARTICLES_DIR}"
+            )
+        pytest.skip(f"seed articles not found at {settings.SEED_ARTICLES_DIR}")
+    texts = SourceText.objects.select_related("source")
+    assert sorted(text.source.key for text in texts) == sorted(SOURCE_KEYS)
+    return {text.source.key: private_fragment(text.text) for text in texts}
+
+
+def test_a_sources_text_is_in_no_public_response(fragments, client, make_editor):
+    leaks = []
+    for url in EVERY_PUBLIC_URL:
+        answer = fetch(client, url)
+        leaks += [(url, key) for key, fragment in fragments.items() if fragment in answer]
+    assert leaks == []
+    # The check is not vacuous: the editor's page of the source shows its text.
+    client.force_login(make_editor())
     source = Source.objects.get(key=SOURCE)
-    source.text_file.save("glimmerwort-text.txt", ContentFile("Paragraph one: Brindlequay.\n"))
-    assert source.paragraphs() == ["Paragraph one: Brindlequay."]
-    assert public_leaks("Brindlequay") == []
-    assert public_leaks("glimmerwort") == []
-    for url in [f"/{source.text_file.url.lstrip('/')}", f"/media/{source.text_file.name}"]:
-        assert Client().get(url).status_code == 404, url
+    assert fragments[SOURCE] in fetch(client, f"/admin/filings/source/{source.pk}/change/")
+
+
+def test_a_search_for_a_sources_text_finds_nothing(fragments, client):
+    for fragment in fragments.values():
+        word = max(fragment.split(), key=len)
+        for url in [f"/search/?q={word}", f"/api/cases/?q={word}", f"/cases/?q={word}"]:
+            assert fragment not in fetch(client, url), url
+
+
+def test_a_sources_text_is_not_in_the_public_export(fragments):
+    out = StringIO()
+    call_command("dumpdata", "cases", "filings", stdout=out)
+    call_command(
+        "dumpdata", "cases", "filings", natural_foreign=True, natural_primary=True, stdout=out
+    )
+    export = out.getvalue()
+    assert "workbench" not in export and "private_text" not in export
+    assert [key for key, fragment in fragments.items() if fragment in export] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sources_text_is_in_the_backup_and_a_restore_brings_it_back(fragments, tmp_path):
+    texts = dict(SourceText.objects.values_list("source__key", "text"))
+    backup = tmp_path / "backup.json"
+    call_command("backup", str(backup), verbosity=0)
+    written = backup.read_text(encoding="utf-8")
+    assert all(fragment in written for fragment in fragments.values())
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert not SourceText.objects.exists()
+    call_command("restore", str(backup), verbosity=0)
+    assert dict(SourceText.objects.values_list("source__key", "text")) == texts
+    assert Source.objects.get(key=SOURCE).paragraphs() == paragraphs(texts[SOURCE])
+    assert SourceText.history.count() == len(texts)  # their history came back too
 
 
 # The server's insides: errors with DEBUG off

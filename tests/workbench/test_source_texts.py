@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from core.texts import html_to_text
 from filings.models import Citation, Source
@@ -182,3 +184,43 @@ def test_the_key_phrase_check_reads_the_text_from_the_database_only(db, settings
     with pytest.raises(ValidationError) as refused:
         check(3, "settled with the exchange")
     assert list(refused.value.message_dict) == ["locator"]
+
+
+# Texts once uploaded as files move into the database (workbench migration 0002).
+
+BEFORE = ("workbench", "0001_source_texts_in_the_database")
+MOVED = ("workbench", "0002_text_files_into_the_database")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uploaded_text_files_move_into_the_database_and_a_missing_one_is_reported(
+    settings, tmp_path, capsys
+):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "source-texts").mkdir()
+    (tmp_path / "source-texts" / "plain.txt").write_text(PASTED, encoding="utf-8")
+    (tmp_path / "source-texts" / "page.html").write_text(PAGE, encoding="utf-8")
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([BEFORE])
+        old = executor.loader.project_state([BEFORE]).apps.get_model("filings", "Source")
+        for key, file in [
+            ("plain.txt", "source-texts/plain.txt"),
+            ("page", "source-texts/page.html"),
+            ("elsewhere.txt", "source-texts/elsewhere.txt"),  # on another server's disk
+            ("no-file", ""),
+        ]:
+            old.objects.create(key=key, title=f"Source {key}", text_file=file)
+
+        executor.loader.build_graph()
+        executor.migrate([MOVED])
+        new = executor.loader.project_state([MOVED]).apps.get_model("workbench", "SourceText")
+        texts = dict(new.objects.values_list("source__key", "text"))
+        assert texts == {"plain.txt": PASTED, "page": html_to_text(PAGE)}
+        assert (
+            "elsewhere.txt: its text file source-texts/elsewhere.txt is not on this server"
+            in capsys.readouterr().out
+        )
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
