@@ -137,10 +137,18 @@ class FilingQuerySet(models.QuerySet):
 
     def for_timeline(self):
         """Everything an entry shows: its case, filer, and citations with their sources."""
+        return self.for_case_timeline().select_related("case")
+
+    def for_case_timeline(self):
+        """What an entry shows on its own case's page: for_timeline without the case.
+
+        For entries read through their case (``case.filings``), which sets each
+        entry's case to that one without a join.
+        """
         citations = Citation.objects.in_source_order().select_related(
             "source", "reported_after__case"
         )
-        return self.select_related("case", "filed_by_party", "filed_by_agency").prefetch_related(
+        return self.select_related("filed_by_party", "filed_by_agency").prefetch_related(
             models.Prefetch("citations", queryset=citations)
         )
 

@@ -65,16 +65,14 @@ def case_preview(request, slug):
 
 def case_page(request, slug, preview):
     cases = Case.objects.all() if preview else Case.objects.published()
-    links = CaseLink.objects.select_related("from_case", "to_case")
     case = get_object_or_404(
         cases.select_related("court", "judge").prefetch_related(
             "agencies",
             Prefetch("case_parties", queryset=CaseParty.objects.select_related("party")),
-            Prefetch("links_from", queryset=links.filter(to_case__in=cases)),
-            Prefetch("links_to", queryset=links.filter(from_case__in=cases)),
             Prefetch(
                 "claims",
-                queryset=Claim.objects.prefetch_related(
+                # One case's claims: ordered without the join to the case that Meta asks for.
+                queryset=Claim.objects.order_by("position", "pk").prefetch_related(
                     Prefetch("citations", queryset=Citation.objects.select_related("source"))
                 ),
             ),
@@ -82,9 +80,16 @@ def case_page(request, slug, preview):
         ),
         slug=slug,
     )
+    # Both directions in one query; links_from is in CaseLink's order (by kind), links_to
+    # by the other case's caption, then kind.
+    links = CaseLink.objects.filter(Q(from_case=case) | Q(to_case=case))
+    if not preview:
+        links = links.filter(from_case__is_published=True, to_case__is_published=True)
+    links = links.select_related("from_case", "to_case").order_by("from_case__caption", "kind")
     order = OrderForm(request.GET)
     filings = case.filings.all() if preview else case.filings.published()
-    filings = list(filings.for_timeline())
+    # Unordered: order_entries orders them.
+    filings = list(filings.for_case_timeline().order_by())
     entries = order_entries(filings, newest_first=order.newest_first)
     roles = {}
     for case_party in case.case_parties.all():
@@ -96,6 +101,8 @@ def case_page(request, slug, preview):
         "newest_first": order.newest_first,
         "order_error": order.error,
         "roles": roles,
+        "links_from": [link for link in links if link.from_case_id == case.pk],
+        "links_to": [link for link in links if link.to_case_id == case.pk],
         "overview": overview(filings),
         "latest_entry": max((f.date for f in filings if f.date), default=None),
         # The entries the filed and closed dates come from, to flag their disputes.
