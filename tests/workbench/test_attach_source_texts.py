@@ -52,7 +52,7 @@ def test_each_file_is_attached_to_the_source_of_its_name(folder):
     assert text_of("second.html").paragraphs() == SECOND.splitlines()  # HTML made plain
     assert not SourceText.objects.filter(source__key="without-file").exists()
     [entry] = text_of("first.txt").history.all()
-    assert entry.history_change_reason == f"Attached by attach_source_texts from {folder}/first.txt"
+    assert entry.history_change_reason == "Attached by attach_source_texts from first.txt"
 
 
 def test_a_second_run_writes_nothing(folder):
@@ -74,7 +74,7 @@ def test_a_changed_file_gives_a_new_version_with_a_history_entry_naming_the_comm
     text = text_of("first.txt")
     assert text.paragraphs()[-1] == "It asked for a fine."
     latest, first = text.history.all()
-    assert latest.history_change_reason == f"Changed by attach_source_texts from {folder}/first.txt"
+    assert latest.history_change_reason == "Changed by attach_source_texts from first.txt"
     assert first.text == FIRST  # the text it replaced stays in history
 
 
@@ -119,3 +119,12 @@ def test_verbosity_0_prints_nothing(folder):
     out, err = attach(folder, "--verbosity", "0")
     assert (out, err) == ([], [])
     assert SourceText.objects.count() == 2
+
+
+def test_a_source_key_of_the_longest_length_is_attached_with_its_history_entry(tmp_path, db):
+    key = "k" * 96 + ".txt"
+    SourceFactory(key=key)
+    (tmp_path / key).write_text(FIRST, encoding="utf-8")
+    attach(tmp_path)
+    [entry] = text_of(key).history.all()
+    assert entry.history_change_reason.startswith("Attached by attach_source_texts from kkk")

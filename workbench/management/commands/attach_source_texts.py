@@ -6,7 +6,7 @@ DIR/<source key> becomes that source's private text (workbench.SourceText), read
 as UTF-8; an .html or .htm file becomes plain paragraphs. A text equal to the
 stored one is not written, so running the command again changes nothing: no
 version, no history entry. A new or changed text is saved with a history entry
-whose reason names this command and the file. Files that name no source are
+whose reason names this command and the file's name. Files that name no source are
 skipped, and a source with no file keeps its text. A file that is not UTF-8 is
 reported and skipped; the others are attached, and the command then fails.
 
@@ -25,13 +25,19 @@ from workbench.models import SourceText
 ATTACHED, CHANGED = "Attached by attach_source_texts", "Changed by attach_source_texts"
 
 
+def reason(action, path):
+    """The history entry's reason: the action and the file, within the field's length."""
+    field = SourceText.history.model._meta.get_field("history_change_reason")
+    return f"{action} from {path.name}"[: field.max_length]
+
+
 def edited(text):
     """Whether anything but this command saved the text last."""
     latest = text.history.first()
     if latest is None:  # moved into the database by a migration
         return True
-    reason = latest.history_change_reason or ""
-    return latest.history_user_id is not None or not reason.startswith((ATTACHED, CHANGED))
+    said = latest.history_change_reason or ""
+    return latest.history_user_id is not None or not said.startswith((ATTACHED, CHANGED))
 
 
 class Command(BaseCommand):
@@ -76,13 +82,13 @@ class Command(BaseCommand):
                 continue
             if stored is None:
                 stored = SourceText(source=source, text=text)
-                stored._change_reason = f"{ATTACHED} from {path}"
+                stored._change_reason = reason(ATTACHED, path)
                 stored.save()
                 self.report(f"Attached {path.name} (new).", options)
                 counts["attached"] += 1
             else:
                 stored.text = text
-                stored._change_reason = f"{CHANGED} from {path}"
+                stored._change_reason = reason(CHANGED, path)
                 stored.save()
                 self.report(
                     f"Changed {path.name}: its text differed; now version {stored.version}.",
