@@ -114,13 +114,17 @@ class PendingChanges(threading.local):
         self.marks = set()
         self.names = set()
 
-    def note(self, marks=(), names=()):
+    def note(self, marks=(), names=(), before=False):
+        """Keep marks and names for the bump at the next commit. before: noted before
+        the change is written, so that its bump waits for the change (which notes
+        itself once written): outside a transaction, on_commit runs at once."""
         self.marks.update(marks)
         self.names.update(names)
-        # Every change registers the bump, so that one whose transaction rolled back
-        # (its marks still here) cannot stop the next from bumping: whatever is
-        # noted goes at the next commit, and the callbacks after the first find nothing.
-        transaction.on_commit(self.bump)
+        if not before:
+            # Every change registers the bump, so that one whose transaction rolled back
+            # (its marks still here) cannot stop the next from bumping: whatever is
+            # noted goes at the next commit, and the callbacks after the first find nothing.
+            transaction.on_commit(self.bump)
 
     def bump(self):
         if not self.marks and not self.names:
@@ -140,12 +144,12 @@ def is_record(sender):
     return sender._meta.app_label in RECORD_APPS
 
 
-def note_change(instance):
+def note_change(instance, before=False):
     marks = dependencies.touched(instance)
     if marks is None:
-        pending.note(names=[EVERYTHING])
+        pending.note(names=[EVERYTHING], before=before)
     else:
-        pending.note(marks=marks)
+        pending.note(marks=marks, before=before)
 
 
 def record_saving(sender, instance, raw=False, **kwargs):
@@ -153,7 +157,7 @@ def record_saving(sender, instance, raw=False, **kwargs):
     if is_record(sender) and not raw and instance.pk is not None:
         stored = sender._base_manager.filter(pk=instance.pk).first()
         if stored is not None:
-            note_change(stored)
+            note_change(stored, before=True)
 
 
 def record_changed(sender, instance, raw=False, **kwargs):
@@ -169,8 +173,12 @@ def record_changed(sender, instance, raw=False, **kwargs):
 
 def relation_changed(sender, instance, action, model, pk_set, **kwargs):
     """m2m_changed: each link added or removed is noted as a row of the through model,
-    those cleared before they go."""
-    if not is_record(sender) or action not in ("pre_clear", "post_add", "post_remove"):
+    those cleared before they go, and bumped once they have gone."""
+    if not is_record(sender):
+        return
+    if action == "post_clear":
+        pending.note()
+    if action not in ("pre_clear", "post_add", "post_remove"):
         return
     own, other = (
         next(f for f in sender._meta.fields if f.is_relation and f.related_model is related)
@@ -181,7 +189,7 @@ def relation_changed(sender, instance, action, model, pk_set, **kwargs):
     else:
         rows = (sender(**{own.attname: instance.pk, other.attname: pk}) for pk in pk_set)
     for row in rows:
-        note_change(row)
+        note_change(row, before=action == "pre_clear")
 
 
 # Parameters that links from other sites add and no page reads. fbclid is new on

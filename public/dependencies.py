@@ -8,7 +8,8 @@ A change is turned into tokens in two steps. ``touched()`` reads marks from the
 changed object alone, as it is saved, deleted or (for an update) as it was
 stored: the page names it carries (``case:<slug>``) and ``(kind, id)`` pairs to
 look up. After the commit, ``pages_of()`` turns the marks into token names
-with a few queries, whatever their number. The kinds:
+with one query for each kind of mark present, and six for each CASES_PER_QUERY
+cases whose neighbourhood goes. The kinds:
 
 - ``case``: something of a case changed (an entry, claim, party in it, citation);
   its *neighbourhood* goes: the case's own page and the pages of every party,
@@ -151,53 +152,62 @@ def pages_of(marks):
     linked = CaseLink.objects.filter(Q(from_case__in=rows) | Q(to_case__in=rows))
     names |= pages(case, Case.objects.filter(Q(links_from__in=linked) | Q(links_to__in=linked)))
 
-    # The cases whose neighbourhoods go, as subqueries, however many they are.
-    cited_after = Q(reported_after__in=of("filing")) | Q(reported_after__case__in=of("case-row"))
-    entries = Filing.objects.filter(pk__in=of("entry") | of("filing"))
-    by_parties = of("party")
-    by_agencies = of("agency")
-    citing = Citation.objects.filter(Q(source__in=of("source")) | cited_after)
-    cases = Case.objects.filter(
-        Q(pk__in=of("case") | of("case-row"))
-        | Q(pk__in=entries.values("case"))
-        | Q(pk__in=Claim.objects.filter(pk__in=of("claim")).values("case"))
-        | Q(pk__in=CaseParty.objects.filter(party__in=by_parties).values("case"))
-        | Q(judge__in=by_parties)
-        | Q(pk__in=Case.agencies.through.objects.filter(agency__in=by_agencies).values("case"))
-        | Q(court__in=by_agencies)
-        | Q(
-            pk__in=Filing.objects.filter(
-                Q(filed_by_party__in=by_parties) | Q(filed_by_agency__in=by_agencies)
-            ).values("case")
-        )
-        | Q(pk__in=citing.values("filing__case"))
-        | Q(pk__in=citing.values("claim__case"))
-        | Q(pk__in=citing.values("case"))
-    ).values("pk")
+    # The cases whose neighbourhoods go: one simple query for each kind of mark present.
+    parties, agencies = of("party"), of("agency")
+    filings_of_rows = Filing.objects.filter(case__in=rows).values("pk")
+    citing = Citation.objects.filter(
+        Q(source__in=of("source"))
+        | Q(reported_after__in=of("filing"))
+        | Q(reported_after__in=filings_of_rows)
+    )
+    by_filer = Q(filed_by_party__in=parties) | Q(filed_by_agency__in=agencies)
+    cases = of("case") | rows
+    cases |= ids_of(Filing.objects.filter(pk__in=of("entry") | of("filing")), "case")
+    cases |= ids_of(Claim.objects.filter(pk__in=of("claim")), "case")
+    cases |= ids_of(CaseParty.objects.filter(party__in=parties), "case")
+    cases |= ids_of(Case.agencies.through.objects.filter(agency__in=agencies), "case")
+    cases |= ids_of(Case.objects.filter(Q(judge__in=parties) | Q(court__in=agencies)), "pk")
+    cases |= ids_of(Filing.objects.filter(by_filer), "case")
+    cases |= ids_of(citing, "filing__case", "claim__case", "case")
     return names | neighbourhood(cases)
 
 
-def neighbourhood(cases):
-    """The pages that show something of these cases (a subquery of their ids): theirs,
-    and those of their parties, judges, courts, agencies, filers and cited sources."""
+def ids_of(objects, *fields):
+    """The ids in fields of objects, None left out."""
+    rows = objects.order_by().values_list(*fields).distinct()
+    return {pk for row in rows for pk in row if pk is not None}
+
+
+# Cases whose neighbourhood is read per round of queries.
+CASES_PER_QUERY = 500
+
+
+def neighbourhood(case_ids):
+    """The pages that show something of these cases: theirs, and those of their
+    parties, judges, courts, agencies, filers and cited sources."""
     names = set()
-    for slug, judge, court in Case.objects.filter(pk__in=cases).values_list(
-        "slug", "judge__slug", "court__slug"
-    ):
-        names.update(case(slug), party(judge) if judge else [], agency(court) if court else [])
-    names |= pages(party, Party.objects.filter(case_roles__case__in=cases))
-    names |= pages(agency, Agency.objects.filter(cases_brought__in=cases))
-    filers = Filing.objects.filter(case__in=cases)
-    names |= pages(party, Party.objects.filter(pk__in=filers.values("filed_by_party")))
-    names |= pages(agency, Agency.objects.filter(pk__in=filers.values("filed_by_agency")))
-    citations = Citation.objects.filter(
-        Q(filing__case__in=cases) | Q(claim__case__in=cases) | Q(case__in=cases)
-    )
-    names |= pages(source, Source.objects.filter(pk__in=citations.values("source")), "key")
+    case_ids = sorted(case_ids)
+    for start in range(0, len(case_ids), CASES_PER_QUERY):
+        cases = case_ids[start : start + CASES_PER_QUERY]
+        for slug, judge, court in Case.objects.filter(pk__in=cases).values_list(
+            "slug", "judge__slug", "court__slug"
+        ):
+            names.update(case(slug), party(judge) if judge else [], agency(court) if court else [])
+        names |= pages(party, Party.objects.filter(case_roles__case__in=cases))
+        names |= pages(agency, Agency.objects.filter(cases_brought__in=cases))
+        filers = Filing.objects.filter(case__in=cases)
+        names |= pages(party, Party.objects.filter(pk__in=filers.values("filed_by_party")))
+        names |= pages(agency, Agency.objects.filter(pk__in=filers.values("filed_by_agency")))
+        cited = (
+            Q(pk__in=Citation.objects.filter(filing__case__in=cases).values("source"))
+            | Q(pk__in=Citation.objects.filter(claim__case__in=cases).values("source"))
+            | Q(pk__in=Citation.objects.filter(case__in=cases).values("source"))
+        )
+        names |= pages(source, Source.objects.filter(cited), "key")
     return names
 
 
 def pages(page, objects, field="slug"):
     """The page names of objects, in one query: page gives one's from its slug or key."""
-    values = objects.values_list(field, flat=True).distinct()
+    values = objects.order_by().values_list(field, flat=True).distinct()
     return {name for value in values for name in page(value)}
