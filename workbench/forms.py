@@ -6,8 +6,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from cases.models import Case, Claim
-from core.date_mentions import parse_date
-from core.partial_dates import MAX_YEAR, MIN_YEAR, PartialDate
+from core.partial_dates import PartialDateFormField
 from core.texts import html_to_text
 from filings.models import KEY_PHRASE_MAX_WORDS, Citation, Filing
 
@@ -75,29 +74,6 @@ class SourceTextForm(forms.ModelForm):
         return cleaned
 
 
-class WrittenDateField(forms.CharField):
-    """A date as an editor writes it: "2024-10", "October 2024", "May 29, 2025"
-    (core.date_mentions.parse_date), no longer than it is precise."""
-
-    def to_python(self, value):
-        value = super().to_python(value).strip()
-        if not value:
-            return None
-        try:
-            date = parse_date(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if not date.is_in_range:
-            raise forms.ValidationError(
-                f"Enter a year from {MIN_YEAR} to {MAX_YEAR}: {date} is outside the years "
-                "this record accepts."
-            )
-        return date
-
-    def prepare_value(self, value):
-        return value.iso if isinstance(value, PartialDate) else value
-
-
 class Autocomplete(AutocompleteSelect):
     """The admin's autocomplete for a foreign key (its admin's search fields), with
     a placeholder: select2's box has no accessible name while it is empty."""
@@ -132,10 +108,11 @@ class CiteForm(forms.Form):
         "never a whole sentence. Select them in the text to fill this in.",
         widget=forms.TextInput(attrs={"class": "vLargeTextField", "autocomplete": "off"}),
     )
-    reported_date = WrittenDateField(
+    reported_date = PartialDateFormField(
+        written=True,
         required=False,
         label="Date this source gives",
-        help_text="At the source's precision: 2023, June 2023 or June 5, 2023.",
+        help_text="At the source's precision.",
     )
     note = forms.CharField(
         max_length=300,
@@ -185,7 +162,8 @@ class CiteForm(forms.Form):
         help_text="What happened, in our own words.",
         widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
     )
-    date = WrittenDateField(
+    date = PartialDateFormField(
+        written=True,
         required=False,
         label="Entry's adopted date",
         help_text="Left blank, the date this source gives.",

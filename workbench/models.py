@@ -8,7 +8,6 @@ take every app, do. Public views, feeds and the API do not import this app.
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 
 from core.models import Versioned, related_for_key, track_history
 from core.texts import paragraphs
@@ -22,7 +21,8 @@ class SourceTextManager(models.Manager):
 
 class SourceText(Versioned):
     """A source's full text, private to editors, in the database so that every
-    app server checks key phrases against the same words."""
+    app server checks key phrases against the same words. It has no page of its
+    own (no get_absolute_url): it is read on its source's admin page."""
 
     source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="private_text")
     text = models.TextField(
@@ -38,9 +38,6 @@ class SourceText(Versioned):
 
     def __str__(self):
         return f"Text of {self.source.key}"
-
-    def get_absolute_url(self):
-        return reverse("admin:filings_source_change", args=[self.source_id])
 
     def natural_key(self):
         return (related_for_key(self, "text", "source").key,)

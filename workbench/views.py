@@ -134,14 +134,22 @@ def initial_from(source, params):
     date = params.get("date", "")
     paragraphs = source.paragraphs() or []
     number = params.get("paragraph", "")
-    if not date and initial["key_phrase"] and number.isdigit():
-        text = paragraphs[int(number) - 1] if 1 <= int(number) <= len(paragraphs) else ""
-        start = text.find(initial["key_phrase"])
+    text = (
+        paragraphs[int(number) - 1]
+        if number.isdigit() and 0 < int(number) <= len(paragraphs)
+        else ""
+    )
+    mentions = find_dates(text)
+    if date:
+        mention = next((m for m in mentions if m.iso == date), None)
+    else:
+        start = text.find(initial["key_phrase"]) if initial["key_phrase"] else -1
         end = start + len(initial["key_phrase"])
-        inside = [m for m in find_dates(text) if start >= 0 and start <= m.start and m.end <= end]
-        date = inside[0].iso if inside else ""
+        inside = (m for m in mentions if start >= 0 and start <= m.start and m.end <= end)
+        mention = next(inside, None)
+        date = mention.iso if mention else ""
     if date.startswith("--"):
-        initial["note"] = "Year not stated; "
+        initial["note"] = mention.note if mention else "Year not stated; "
     elif date:
         initial["reported_date"] = initial["date"] = date
     return initial

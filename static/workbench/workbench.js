@@ -38,6 +38,7 @@ document.addEventListener('DOMContentLoaded', () => {
             iso: item.dataset.iso,
             precision: item.dataset.precision,
             text: item.dataset.text,
+            note: item.dataset.note,
         }));
     }
 
@@ -50,7 +51,7 @@ document.addEventListener('DOMContentLoaded', () => {
         } else if (found.iso.startsWith('--')) {
             setFilled('reported_date', '');
             setFilled('date', '');
-            setFilled('note', 'Year not stated; ');
+            setFilled('note', found.note);
             hint.textContent = '“' + found.text + '” gives no year: type the date with its ' +
                 'year, and say in the note how you know it.';
         } else {

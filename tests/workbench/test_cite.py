@@ -71,7 +71,7 @@ def test_a_date_without_a_year_leaves_the_year_to_the_editor_and_starts_the_note
 ):
     values = form_values(get(editor_client, cite_url(source) + "?paragraph=3&date=--05-29"))
     assert values["reported_date"] == "" and values["date"] == ""
-    assert values["note"] == "Year not stated; "
+    assert values["note"] == "Year not stated; the text gives “May 29”."
 
 
 @pytest.mark.parametrize("paragraph", ["0", "abc", "4", "", "-2", "99999999999999999999"])
