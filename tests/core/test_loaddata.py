@@ -75,7 +75,7 @@ def test_reloading_the_seed_changes_no_row_timestamp_version_or_history(seeded):
     before = everything()
     output = load("seed")
     assert everything() == before
-    assert "104 unchanged, 0 added, 0 changed, 0 overwritten." in output
+    assert "105 unchanged, 0 added, 0 changed, 0 overwritten." in output
 
 
 @pytest.mark.django_db(transaction=True)
@@ -260,7 +260,7 @@ def test_an_object_changed_back_to_the_fixtures_values_is_not_a_conflict(editor_
     original = filing("dismissal").summary
     edit_in_the_admin(editor_client, filing("dismissal"), summary="A passing change.")
     edit_in_the_admin(editor_client, filing("dismissal"), summary=original)
-    assert "104 unchanged" in load("seed")
+    assert "105 unchanged" in load("seed")
 
 
 def test_keep_edited_loads_nothing_and_says_so(editor_client, seeded, tmp_path):
@@ -330,7 +330,7 @@ def test_make_run_started_twice_keeps_an_editors_change(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     first, _ = make_run(env, free_port())
-    assert "0 unchanged, 104 added" in first
+    assert "0 unchanged, 105 added" in first
 
     manage(
         env,
@@ -351,6 +351,6 @@ def test_make_run_started_twice_keeps_an_editors_change(tmp_path):
 def test_loading_reports_progress_on_stderr_and_keeps_stdout_for_the_counts(db):
     out, err = io.StringIO(), io.StringIO()
     call_command("loaddata", "seed", stdout=out, stderr=err, verbosity=1)
-    assert err.getvalue().splitlines()[-1] == "loaddata: 104/104 objects (100%)"
+    assert err.getvalue().splitlines()[-1] == "loaddata: 105/105 objects (100%)"
     assert len(err.getvalue().splitlines()) == 10
-    assert out.getvalue() == "0 unchanged, 104 added, 0 changed, 0 overwritten.\n"
+    assert out.getvalue() == "0 unchanged, 105 added, 0 changed, 0 overwritten.\n"
