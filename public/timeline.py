@@ -2,12 +2,16 @@
 drawing the overview."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import F, Q
+from django.core.cache import cache
+from django.db.models import F, Q, Subquery
+from django.template.loader import get_template
 
 from core.partial_dates import PartialDate
+from history.models import EVERYTHING, Revision
 
 
 def order_entries(filings, newest_first=False):
@@ -243,6 +247,63 @@ def overview(filings, lane_of=lambda filing: ""):
 def entries_page(request, filings, newest_first=False):
     """A page of a long timeline, or None and an error for a page link that is not one."""
     try:
-        return page_of_entries(filings, request.GET.get("cursor", ""), newest_first), None
+        cursor = request.GET.get("cursor", "")
+        return page_of_entries(with_everything_token(filings), cursor, newest_first), None
     except ValueError:
         return None, "This page link is not valid. Start again from the first page."
+
+
+# Rendered entries (includes/entry.html) are cached under the versions of what they show.
+# Bump the prefix when the entry templates, or the code behind what they show, change.
+ENTRY_PREFIX = "entry1"
+
+
+def with_everything_token(filings):
+    """Entries annotated with the ``all`` token (history.models.Revision) as ``everything``,
+    read in the query that fetches them: part of each entry's cache key."""
+    return filings.annotate(
+        everything=Subquery(Revision.objects.filter(name=EVERYTHING).values("token"))
+    )
+
+
+def entry_key(filing, level, show_case):
+    """The cache key of an entry's HTML, or None when it is not to be cached.
+
+    It names the version of every row the entry shows: the entry, its case (the
+    permalink, the caption), its filers, and each citation with its source and
+    the entry it places this one after, and that entry's case (whether readers
+    may see it, and so whether the dispute counts it). Versions only go up with
+    each save (core.models.Versioned); a deleted or added citation changes the
+    list. The ``all`` token changes with what bypasses versions (fixture loads,
+    restores) and tells one database from another sharing the cache; without
+    it, nothing is cached.
+    """
+    everything = getattr(filing, "everything", None)
+    if everything is None:
+        return None
+    shown = [filing, filing.case, filing.filed_by_party, filing.filed_by_agency]
+    for citation in filing.citations.all():
+        after = citation.reported_after
+        shown += [citation, citation.source, after, after and after.case]
+    rows = " ".join(f"{row.pk}.{row.version}" if row else "-" for row in shown)
+    text = f"{everything} {level} {show_case} {rows}"
+    return f"{ENTRY_PREFIX}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def rendered_entries(filings, level, show_case):
+    """Each entry's HTML (includes/entry.html), from the cache when nothing it shows
+    has changed since it was rendered; the others are rendered and stored."""
+    keys = [entry_key(filing, level, show_case) for filing in filings]
+    found = cache.get_many([key for key in keys if key])
+    template = get_template("includes/entry.html")
+    rendered = {}
+    html = []
+    for key, filing in zip(keys, filings, strict=True):
+        entry = found.get(key) if key else None
+        if entry is None:
+            entry = template.render({"filing": filing, "level": level, "show_case": show_case})
+            if key:
+                rendered[key] = entry
+        html.append(entry)
+    cache.set_many(rendered)
+    return html

@@ -12,7 +12,7 @@ from filings.filters import TimelineFilter
 from filings.models import Citation, Filing, Source
 
 from .forms import OrderForm
-from .timeline import entries_page, order_entries, overview
+from .timeline import entries_page, order_entries, overview, with_everything_token
 
 CASES_PER_PAGE = 20
 # A party's or agency's page lists this many of its cases; the case list has them all.
@@ -89,7 +89,7 @@ def case_page(request, slug, preview):
     order = OrderForm(request.GET)
     filings = case.filings.all() if preview else case.filings.published()
     # Unordered: order_entries orders them.
-    filings = list(filings.for_case_timeline().order_by())
+    filings = list(with_everything_token(filings.for_case_timeline()).order_by())
     entries = order_entries(filings, newest_first=order.newest_first)
     roles = {}
     for case_party in case.case_parties.all():

@@ -1,0 +1,121 @@
+"""Rendered entries are cached under the versions of what they show, and are never stale.
+
+Each request has a query string of its own, so that the page itself is never
+served from the page cache: what is checked is the entries' own cache
+(public.timeline.rendered_entries). The changes commit for real, as an editor's
+do (transactional tests), with the cache in memory.
+"""
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+
+from core.partial_dates import PartialDate
+from history.models import Revision
+from tests.factories import CitationFactory, FilingFactory, PartyFactory
+from tests.helpers import entries
+
+ENTRY = "includes/entry.html"
+requests = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def entry_cache(settings, transactional_db):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
+def page(client, filing):
+    """The case page of an entry's case, rendered afresh: (its entries by slug, how many
+    entries were rendered rather than taken from the cache)."""
+    response = client.get(filing.case.get_absolute_url(), {"n": next(requests)})
+    assert response.status_code == 200
+    rendered = sum(template.name == ENTRY for template in response.templates)
+    return entries(response.content.decode()), rendered
+
+
+def test_an_unchanged_entry_comes_from_the_cache(client):
+    filing = FilingFactory(date=PartialDate(2024, 5))
+    FilingFactory(case=filing.case)
+    first, rendered = page(client, filing)
+    assert rendered == 2
+    again, rendered = page(client, filing)
+    assert rendered == 0
+    assert again == first
+
+
+def test_an_edited_entry_is_rendered_again_and_the_others_are_not(client):
+    filing = FilingFactory()
+    FilingFactory(case=filing.case)
+    page(client, filing)
+    filing.title = "A title changed by an editor"
+    filing.save()
+    shown, rendered = page(client, filing)
+    assert rendered == 1
+    assert "A title changed by an editor" in shown[filing.slug]
+
+
+def test_a_source_title_edit_refreshes_the_entries_that_cite_it(client):
+    citation = CitationFactory()
+    page(client, citation.filing)
+    citation.source.title = "A retitled source"
+    citation.source.save()
+    shown, _ = page(client, citation.filing)
+    assert "A retitled source" in shown[citation.filing.slug]
+
+
+def test_a_party_rename_refreshes_the_entries_it_filed(client):
+    filing = FilingFactory(filed_by_party=PartyFactory(name="First Name Exchange"))
+    page(client, filing)
+    filing.filed_by_party.name = "Renamed Exchange"
+    filing.filed_by_party.save()
+    shown, _ = page(client, filing)
+    assert "Renamed Exchange" in shown[filing.slug]
+
+
+def test_a_removed_citation_leaves_the_entry(client):
+    citation = CitationFactory(key_phrase="words soon withdrawn")
+    page(client, citation.filing)
+    citation.delete()
+    shown, _ = page(client, citation.filing)
+    assert "words soon withdrawn" not in shown[citation.filing.slug]
+
+
+def test_the_entry_a_source_places_it_after_decides_its_dispute_when_it_changes(client):
+    """The dispute comes from another entry: its date and whether readers may see it."""
+    plea = FilingFactory(date=PartialDate(2024, 5))
+    sentencing = FilingFactory(case=plea.case, date=PartialDate(2024, 3))
+    CitationFactory(filing=sentencing, reported_after=plea)
+    shown, _ = page(client, sentencing)
+    assert "Sources disagree" in shown[sentencing.slug]
+    plea.date = PartialDate(2024, 1)
+    plea.save()
+    shown, _ = page(client, sentencing)
+    assert "Sources disagree" not in shown[sentencing.slug]
+    plea.date = PartialDate(2024, 5)
+    plea.save()
+    page(client, sentencing)
+    plea.is_published = False  # a draft places nothing for readers
+    plea.save()
+    shown, _ = page(client, sentencing)
+    assert "Sources disagree" not in shown[sentencing.slug]
+
+
+def test_a_new_everything_token_renders_every_entry_again(client):
+    filing = FilingFactory()
+    page(client, filing)
+    Revision.bump()  # as a fixture load or a restore does
+    _, rendered = page(client, filing)
+    assert rendered == 1
+
+
+def test_the_timeline_shares_the_cache_and_is_refreshed_the_same_way(client):
+    filing = FilingFactory(date=PartialDate(2024, 5, 2))
+    assert client.get("/timeline/", {"n": 1}).status_code == 200
+    response = client.get("/timeline/", {"n": 2})
+    assert not any(template.name == ENTRY for template in response.templates)
+    filing.case.caption = "SEC v. Renamed Exchange"
+    filing.case.save()
+    response = client.get("/timeline/", {"n": 3})
+    assert "SEC v. Renamed Exchange" in response.content.decode()
