@@ -6,7 +6,9 @@
 Each request goes through Django's WSGI handler with the production settings
 (DEBUG off, every middleware, the page cache in memory), in this one process,
 on the database in DATABASE_URL. Cold requests add a new query string each time,
-as bench/run.py's cold mode does, so each one renders. For each, the report
+as bench/run.py's cold mode does, so each one renders (its unchanged entries
+come from the cache of rendered entries, public.timeline.rendered_entries);
+"empty cache" requests empty the cache first, so that nothing does. For each, the report
 gives the best of three rounds: microseconds per request, of which waiting on
 the database (SQL sent, run and read back), and how many times /healthz/ costs.
 
@@ -37,13 +39,15 @@ os.environ.update(
 os.environ.pop("REDIS_URL", None)  # the page cache in this process's memory
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 ROUNDS = 3
 # (label, path, mode): "plain" asks for the same URL each time, "etag" with its
-# ETag, "cold" with a new query string.
+# ETag, "cold" with a new query string, "empty" as cold after emptying the cache
+# (so that no rendered entry is found there either).
 REQUESTS = [
     ("/healthz/ (no database)", "/healthz/", "plain"),
     ("case page, 304", "/cases/sec-v-binance/", "etag"),
@@ -52,7 +56,9 @@ REQUESTS = [
     ("party list, cold", "/parties/", "cold"),
     ("case list, cold", "/cases/", "cold"),
     ("case page, cold", "/cases/sec-v-binance/", "cold"),
+    ("case page, cold, empty cache", "/cases/sec-v-binance/", "empty"),
     ("timeline, cold", "/timeline/", "cold"),
+    ("timeline, cold, empty cache", "/timeline/", "empty"),
 ]
 
 handler = WSGIHandler()
@@ -102,7 +108,9 @@ def measure(path, mode, count):
         database_seconds = 0.0
         started = time.perf_counter()
         for n in range(count):
-            query = f"bench={round_}-{n}" if mode == "cold" else ""
+            if mode == "empty":
+                cache.clear()
+            query = f"bench={round_}-{n}" if mode in ("cold", "empty") else ""
             status = get(path, query, etag)["status"]
         elapsed = time.perf_counter() - started
         if round_ >= 0 and (best is None or elapsed < best[0]):
@@ -119,7 +127,9 @@ def profile(label, path, mode, count=200):
     profiler = cProfile.Profile()
     profiler.enable()
     for n in range(count):
-        get(path, f"profile={n}" if mode == "cold" else "")
+        if mode == "empty":
+            cache.clear()
+        get(path, f"profile={n}" if mode in ("cold", "empty") else "")
     profiler.disable()
     stats = pstats.Stats(profiler, stream=sys.stdout)
     print(f"## {label}: {stats.total_calls / count:,.0f} function calls per request\n")
@@ -143,7 +153,7 @@ def main():
     floor = None
     with connection.execute_wrapper(timed_sql):
         for label, path, mode in [REQUESTS[0], *(r for r in chosen if r != REQUESTS[0])]:
-            micros, database = measure(path, mode, 2000 if mode != "cold" else 200)
+            micros, database = measure(path, mode, 200 if mode in ("cold", "empty") else 2000)
             floor = floor or micros
             print(f"| {label} | {micros:,.0f} | {database:,.0f} | {micros / floor:.1f} |")
 
