@@ -21,6 +21,7 @@ from .models import DismissedMention
 # One line of history says why a row changed (simple_history's change reason).
 MARKED = "Marked not a fact for the record"
 UNMARKED = "Mark undone: a date to cite after all"
+DISMISS_PERMISSIONS = ("filings.change_source", "workbench.add_dismissedmention")
 
 
 def cite_url(mention):
@@ -162,7 +163,7 @@ def mention_error(source, number, text):
 
 def dismiss_view(request, source_id, admin_site):
     """Marks a date mention of the source not a fact for the record, with a reason."""
-    check_permission(request, "filings.change_source", "workbench.add_dismissedmention")
+    check_permission(request, *DISMISS_PERMISSIONS)
     source = get_object_or_404(Source.objects.select_related("private_text"), pk=source_id)
     data = request.POST if request.method == "POST" else request.GET
     number, text = to_number(data.get("paragraph")), data.get("text", "")

@@ -88,6 +88,12 @@ class Autocomplete(AutocompleteSelect):
             "data-placeholder": self.placeholder,
         }
 
+    def optgroups(self, name, value, attrs=None):
+        # A form shown again with its errors looks the posted ids up: only those
+        # that can be ids (ASCII digits, within 64 bits), not "²" or a huge number.
+        ids = [v for v in value if str(v).isascii() and str(v).isdigit() and int(v) < 2**63]
+        return super().optgroups(name, ids, attrs)
+
 
 class CiteForm(forms.Form):
     """A citation of words in one paragraph of a source, and what it cites: an
@@ -100,6 +106,15 @@ class CiteForm(forms.Form):
         ENTRY = "entry", "An existing entry"
         CLAIM = "claim", "A claim"
         FACT = "fact", "A number about the case"
+
+    # Besides adding the citation: what the editor needs to cite each target.
+    # A new case needs cases.add_case too (build_entry).
+    TARGET_PERMISSIONS = {
+        Target.NEW_ENTRY: ("filings.add_filing",),
+        Target.ENTRY: ("filings.change_filing",),
+        Target.CLAIM: ("cases.change_claim",),
+        Target.FACT: ("cases.change_case",),
+    }
 
     paragraph = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     key_phrase = forms.CharField(
@@ -150,7 +165,11 @@ class CiteForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
     )
     new_case_status = forms.ChoiceField(
-        choices=Case.Status.choices, initial=Case.Status.ACTIVE, label="New case's status"
+        choices=Case.Status.choices,
+        initial=Case.Status.ACTIVE,
+        required=False,
+        label="New case's status",
+        help_text="Left blank, Active.",
     )
     kind = forms.ChoiceField(
         choices=[("", "---------"), *Filing.Kind.choices], required=False, label="Entry kind"
@@ -177,12 +196,29 @@ class CiteForm(forms.Form):
         css = {"all": ["workbench/workbench.css"]}
         js = ["workbench/workbench.js"]
 
-    def __init__(self, source, *args, **kwargs):
+    def __init__(self, source, user, *args, **kwargs):
         # Its own ids: on the source's page, the source's form has a title and a kind too.
         kwargs.setdefault("auto_id", "cite_%s")
         super().__init__(*args, **kwargs)
         self.source = source
+        self.user = user
         self.new_case = self.new_entry = self.citation = None
+        # Only the targets the user may cite; posting another is an invalid choice.
+        allowed = [
+            (value, label)
+            for value, label in self.Target.choices
+            if user.has_perms(self.TARGET_PERMISSIONS[value])
+        ]
+        self.fields["target"].choices = allowed
+        if allowed and not user.has_perms(self.TARGET_PERMISSIONS[self.Target.NEW_ENTRY]):
+            self.fields["target"].initial = allowed[0][0]
+
+    @classmethod
+    def may_cite(cls, user):
+        """Whether the user may add a citation to some target."""
+        return user.has_perm("filings.add_citation") and any(
+            user.has_perms(needed) for needed in cls.TARGET_PERMISSIONS.values()
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -242,8 +278,13 @@ class CiteForm(forms.Form):
             self.add_error(
                 "new_case_caption", "Choose a case or give a new one's caption, not both."
             )
+        elif caption and not self.user.has_perm("cases.add_case"):
+            self.add_error(
+                "new_case_caption", "Your account may not add cases: choose an existing case."
+            )
         elif caption:
-            case = Case(caption=caption, status=cleaned["new_case_status"])
+            status = cleaned["new_case_status"] or Case.Status.ACTIVE
+            case = Case(caption=caption, status=status)
             case.slug = unique_slug(caption, Case.objects.all(), Case._meta.get_field("slug"))
             self.check(case, fields={"caption": "new_case_caption", "status": "new_case_status"})
             self.new_case = case

@@ -21,10 +21,11 @@ from filings.admin import publish_with_entries, warn_about_dates
 from filings.models import Citation, Source
 
 from . import coverage
-from .coverage_views import cite_url, dismiss_url, paragraph_url
+from .coverage_views import DISMISS_PERMISSIONS, cite_url, dismiss_url, paragraph_url, to_number
 from .forms import CiteForm, JumpForm
 
-CITE_PERMISSIONS = ("filings.add_citation", "filings.add_filing", "cases.add_case")
+# Citing changes the source's record; CiteForm checks what each target needs.
+CITE_PERMISSIONS = ("filings.change_source", "filings.add_citation")
 PUBLISH_PERMISSIONS = ("cases.change_case", "filings.change_filing")
 
 
@@ -112,14 +113,17 @@ def reading(request, source):
         }
         for p in paragraphs
     ]
-    can_cite = request.user.has_perms(CITE_PERMISSIONS)
+    can_cite = request.user.has_perms(CITE_PERMISSIONS) and CiteForm.may_cite(request.user)
     can_publish = request.user.has_perms(PUBLISH_PERMISSIONS)
     return {
         "reading": shown,
         "cite_url": reverse("admin:workbench_cite", args=[source.pk]),
         "cite_form": (
-            CiteForm(source, initial={"case": last_cited_case(paragraphs)}) if can_cite else None
+            CiteForm(source, request.user, initial={"case": last_cited_case(paragraphs)})
+            if can_cite
+            else None
         ),
+        "can_dismiss": request.user.has_perms(DISMISS_PERMISSIONS),
         "jump_form": JumpForm(),
         "to_publish": cases_to_publish(paragraphs) if can_publish else [],
     }
@@ -133,12 +137,8 @@ def initial_from(source, params):
     initial = {"paragraph": params.get("paragraph"), "key_phrase": params.get("phrase", "")}
     date = params.get("date", "")
     paragraphs = source.paragraphs() or []
-    number = params.get("paragraph", "")
-    text = (
-        paragraphs[int(number) - 1]
-        if number.isdigit() and 0 < int(number) <= len(paragraphs)
-        else ""
-    )
+    number = to_number(params.get("paragraph"))
+    text = paragraphs[number - 1] if number and 0 < number <= len(paragraphs) else ""
     mentions = find_dates(text)
     if date:
         mention = next((m for m in mentions if m.iso == date), None)
@@ -158,11 +158,11 @@ def initial_from(source, params):
 def cite_view(request, admin_site, source_id):
     """The citation form on its own page (GET, from a paragraph's "Cite" link),
     and saving it (POST, from here or from the reading view)."""
-    if not request.user.has_perms(CITE_PERMISSIONS):
+    if not (request.user.has_perms(CITE_PERMISSIONS) and CiteForm.may_cite(request.user)):
         raise PermissionDenied
     source = get_object_or_404(Source.objects.select_related("private_text"), pk=source_id)
     if request.method == "POST":
-        form = CiteForm(source, request.POST)
+        form = CiteForm(source, request.user, request.POST)
         if form.is_valid():
             citation = form.save(request.user)
             cited = citation.filing or citation.claim or citation.case
@@ -174,11 +174,12 @@ def cite_view(request, admin_site, source_id):
                 warn_about_dates(request, citation.filing_id)
             return redirect(paragraph_url(source, citation.locator))
     else:
-        form = CiteForm(source, initial=initial_from(source, request.GET))
+        form = CiteForm(source, request.user, initial=initial_from(source, request.GET))
     paragraphs = source.paragraphs()
-    number = form["paragraph"].value()
-    number = int(number) if str(number).isdigit() else None
-    text = paragraphs[number - 1] if paragraphs and number and number <= len(paragraphs) else None
+    number = to_number(form["paragraph"].value())
+    text = (
+        paragraphs[number - 1] if paragraphs and number and 0 < number <= len(paragraphs) else None
+    )
     context = {
         **admin_site.each_context(request),
         "title": f"Cite paragraph {number} of {source.key}" if text else f"Cite {source.key}",
@@ -189,7 +190,7 @@ def cite_view(request, admin_site, source_id):
         "mentions": find_dates(text) if text else [],
         "paragraph_count": len(paragraphs or []),
         "back": paragraph_url(source, number if text else 1),
-        "media": admin_site._registry[Source].media + form.media,
+        "media": admin_site.get_model_admin(Source).media + form.media,
         "opts": Source._meta,
     }
     return render(request, "admin/workbench/cite.html", context)
@@ -214,8 +215,8 @@ def publish_view(request, source_id):
         raise PermissionDenied
     source = get_object_or_404(Source, pk=source_id)
     back = reverse("admin:filings_source_change", args=[source.pk]) + "#publish"
-    case_id = request.POST.get("case", "")
-    case = Case.objects.filter(pk=case_id).first() if case_id.isdigit() else None
+    case_id = to_number(request.POST.get("case"))
+    case = Case.objects.filter(pk=case_id).first() if case_id is not None else None
     if request.method != "POST" or case is None:
         messages.error(request, "Choose a case to publish from the list on this page.")
         return redirect(back)

@@ -74,7 +74,7 @@ def test_a_date_without_a_year_leaves_the_year_to_the_editor_and_starts_the_note
     assert values["note"] == "Year not stated; the text gives “May 29”."
 
 
-@pytest.mark.parametrize("paragraph", ["0", "abc", "4", "", "-2", "99999999999999999999"])
+@pytest.mark.parametrize("paragraph", ["0", "abc", "4", "", "-2", "99999999999999999999", "²"])
 def test_a_link_to_a_paragraph_that_is_not_there_says_which_there_are(
     editor_client, source, paragraph
 ):
@@ -195,6 +195,12 @@ def test_a_phrase_of_more_than_twelve_words_is_refused(editor_client, source):
         ({"paragraph": "0"}, "Ensure this value is greater than or equal to 1."),
         ({"paragraph": "abc"}, "Enter a whole number."),
         ({"paragraph": "9"}, "has paragraphs 1 to 3, not 9"),
+        ({"paragraph": "²"}, "Enter a whole number."),
+        ({"target": "entry", "entry": "²"}, "Select a valid choice."),
+        ({"target": "entry", "entry": "99999999999999999999"}, "Select a valid choice."),
+        ({"new_case_caption": "", "case": "²"}, "Select a valid choice."),
+        ({"new_case_caption": "", "case": "99999999999999999999"}, "Select a valid choice."),
+        ({"target": "claim", "claim": "-1"}, "Select a valid choice."),
     ],
 )
 def test_a_form_with_a_mistake_says_what_to_do(editor_client, source, changes, message):
@@ -234,6 +240,87 @@ def test_an_editor_without_permission_to_add_citations_cannot_cite(
     assert not Citation.objects.exists()
     page = get(client, reverse("admin:filings_source_change", args=[source.pk]))
     assert "wb-cite-link" not in page and 'id="cite-panel"' not in page
+
+
+def sign_in_without(client, django_user_model, *taken):
+    """Signs in a staff user with the Editors group's permissions less ``taken``
+    ("app.codename" each)."""
+    user = django_user_model.objects.create_user("limited", password="x", is_staff=True)
+    permissions = Group.objects.get(name="Editors").permissions.all()
+    for name in taken:
+        app, codename = name.split(".")
+        permissions = permissions.exclude(content_type__app_label=app, codename=codename)
+    user.user_permissions.set(permissions)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("taken", ["filings.change_source", "filings.add_citation"])
+def test_citing_needs_permission_to_change_the_source_and_add_citations(
+    client, source, make_editor, django_user_model, taken
+):
+    client = sign_in_without(client, django_user_model, taken)
+    assert client.get(cite_url(source) + "?paragraph=2").status_code == 403
+    assert client.post(cite_url(source), new_entry(source)).status_code == 403
+    page = get(client, reverse("admin:filings_source_change", args=[source.pk]))
+    assert "wb-cite-link" not in page and 'id="cite-panel"' not in page
+    assert not Citation.objects.exists()
+
+
+def cite_data(target):
+    """A posted citation of each target, with the objects it needs."""
+    common = {"paragraph": "2", "key_phrase": "The agency", "target": target}
+    if target == "entry":
+        return {**common, "entry": FilingFactory().pk}
+    if target == "claim":
+        return {**common, "claim": ClaimFactory().pk}
+    if target == "fact":
+        return {**common, "case": CaseFactory().pk, "fact": "claims_total", "reported_number": 3}
+    return {**common, "case": CaseFactory().pk, "kind": "complaint", "title": "A complaint"}
+
+
+@pytest.mark.parametrize(
+    "target,taken",
+    [
+        ("entry", "filings.change_filing"),
+        ("claim", "cases.change_claim"),
+        ("fact", "cases.change_case"),
+        ("new", "filings.add_filing"),
+    ],
+)
+def test_each_target_needs_permission_to_change_or_add_it(
+    client, source, make_editor, django_user_model, target, taken
+):
+    data = cite_data(target)
+    client = sign_in_without(client, django_user_model, taken)
+    html = errors_of(client.post(cite_url(source), data))
+    assert "Select a valid choice." in html
+    assert not Citation.objects.exists() and Filing.objects.count() == (target == "entry")
+    radios = parse(get(client, cite_url(source) + "?paragraph=2")).find_all("input", type="radio")
+    assert target not in [radio.attrs["value"] for radio in radios]
+
+
+def test_a_new_case_needs_permission_to_add_cases(client, source, make_editor, django_user_model):
+    client = sign_in_without(client, django_user_model, "cases.add_case")
+    html = errors_of(client.post(cite_url(source), new_entry(source)))
+    assert "Your account may not add cases: choose an existing case." in html
+    assert not Case.objects.exists() and not Citation.objects.exists()
+    # An existing case will do.
+    data = new_entry(source, new_case_caption="", new_case_status="", case=CaseFactory().pk)
+    assert client.post(cite_url(source), data).status_code == 302
+    assert Citation.objects.get().filing.case.caption != "Agency v. Token Exchange"
+
+
+def test_the_new_case_status_is_needed_only_for_a_new_case_and_defaults_to_active(
+    editor_client, source
+):
+    data = new_entry(source)
+    del data["new_case_status"]
+    assert editor_client.post(cite_url(source), data).status_code == 302
+    assert Case.objects.get().status == Case.Status.ACTIVE
+    claim = ClaimFactory()
+    data = {"paragraph": "2", "key_phrase": "The agency", "target": "claim", "claim": claim.pk}
+    assert editor_client.post(cite_url(source), data).status_code == 302
 
 
 def test_the_cite_form_takes_a_few_queries(editor_client, source, django_assert_max_num_queries):

@@ -2,6 +2,7 @@
 marked, dates found, jumping to a paragraph, and publishing from there."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from cases.models import Case
@@ -88,6 +89,17 @@ def test_an_entry_whose_sources_disagree_says_so_in_the_reading_view(editor_clie
     assert "says July 2022" in paragraph.find("ul", cls="wb-citations").text
 
 
+def test_marking_a_date_not_a_fact_is_offered_only_to_who_may_mark_it(
+    client, source, django_user_model, make_editor
+):
+    user = django_user_model.objects.create_user("reader", password="x", is_staff=True)
+    permissions = Group.objects.get(name="Editors").permissions
+    user.user_permissions.set(permissions.exclude(codename="add_dismissedmention"))
+    client.force_login(user)
+    html = page_of(client, source)
+    assert "uncited" in html and "Not a fact for the record" not in html
+
+
 def test_a_source_without_text_has_no_reading_view(editor_client, db):
     source = SourceFactory()
     html = page_of(editor_client, source)
@@ -150,7 +162,7 @@ def test_publishing_from_the_reading_view_publishes_the_case_and_its_drafts_with
     assert cited.history.first().history_change_reason == "Published"
 
 
-@pytest.mark.parametrize("case", ["", "abc", "0", "999999"])
+@pytest.mark.parametrize("case", ["", "abc", "0", "999999", "²", "99999999999999999999"])
 def test_publishing_no_case_says_so(editor_client, source, case):
     draft = CaseFactory(is_published=False)
     response = editor_client.post(
@@ -161,10 +173,16 @@ def test_publishing_no_case_says_so(editor_client, source, case):
     assert not Case.objects.get(pk=draft.pk).is_published
 
 
-def test_publishing_needs_permission_to_change_cases_and_entries(client, source, django_user_model):
+@pytest.mark.parametrize("taken", ["change_case", "change_filing"])
+def test_publishing_needs_permission_to_change_cases_and_entries(
+    client, source, django_user_model, make_editor, taken
+):
     case = CaseFactory(is_published=False)
+    CitationFactory(source=source, locator=2, key_phrase="filed", filing__case=case)
     user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    user.user_permissions.set(Group.objects.get(name="Editors").permissions.exclude(codename=taken))
     client.force_login(user)
+    assert 'id="publish"' not in page_of(client, source)
     response = client.post(reverse("admin:workbench_publish", args=[source.pk]), {"case": case.pk})
     assert response.status_code == 403
     case.refresh_from_db()
