@@ -610,11 +610,16 @@ class PublishingAdmin(HistoryAdmin):
 
     actions = ["publish", "unpublish"]
 
-    @admin.action(description="Publish the selected %(verbose_name_plural)s")
+    @admin.action(
+        description="Publish the selected %(verbose_name_plural)s", permissions=["change"]
+    )
     def publish(self, request, queryset):
         self.set_published(request, queryset, True)
 
-    @admin.action(description="Unpublish the selected %(verbose_name_plural)s (back to draft)")
+    @admin.action(
+        description="Unpublish the selected %(verbose_name_plural)s (back to draft)",
+        permissions=["change"],
+    )
     def unpublish(self, request, queryset):
         self.set_published(request, queryset, False)
 

@@ -362,6 +362,10 @@ class FilingInline(admin.TabularInline):
         return False
 
 
+# Publishing cases with their draft entries changes both.
+PUBLISH_WITH_ENTRIES = ("cases.change_case", "filings.change_filing")
+
+
 def publish_with_entries(cases, user):
     """Publish these cases (a Case queryset) and every draft entry in them, all or
     nothing, each saved with its history record as ``user``. Returns how many cases
@@ -415,14 +419,19 @@ class CaseAdmin(cases_admin.CaseAdmin):
 
     def get_fields(self, request, obj=None):
         fields = [name for name in super().get_fields(request, obj) if name != "publish_entries"]
-        if obj is not None and obj.filings.filter(is_published=False).exists():
+        if (
+            obj is not None
+            and self.may_publish_entries(request)
+            and obj.filings.filter(is_published=False).exists()
+        ):
             fields.insert(fields.index("is_published") + 1, "publish_entries")
         return fields
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         case = form.instance
-        if form.cleaned_data.get("publish_entries"):
+        # The form declares the box, so a post may carry it even when it is left out.
+        if form.cleaned_data.get("publish_entries") and self.may_publish_entries(request):
             published = save_published(case.filings.all(), True, request.user)
             later = "" if case.is_published else " Readers see them once the case is published."
             self.message_user(
@@ -431,12 +440,15 @@ class CaseAdmin(cases_admin.CaseAdmin):
         elif case.is_published and "is_published" in form.changed_data:
             self.tell_about_drafts(request, [case.pk], "this case")
 
-    @admin.action(description="Publish the selected cases")
+    @admin.action(description="Publish the selected cases", permissions=["change"])
     def publish(self, request, queryset):
         super().publish(request, queryset)
         self.tell_about_drafts(request, list(queryset.values_list("pk", flat=True)), "these cases")
 
-    @admin.action(description="Publish the selected cases with their draft entries")
+    @admin.action(
+        description="Publish the selected cases with their draft entries",
+        permissions=["publish_all"],
+    )
     def publish_all(self, request, queryset):
         cases, published = publish_with_entries(queryset, request.user)
         self.message_user(
@@ -444,6 +456,13 @@ class CaseAdmin(cases_admin.CaseAdmin):
             f"{cases} case{pluralize(cases)} and {entries(published)} published.",
             messages.SUCCESS,
         )
+
+    @staticmethod
+    def may_publish_entries(request):
+        return request.user.has_perm("filings.change_filing")
+
+    def has_publish_all_permission(self, request):
+        return request.user.has_perms(PUBLISH_WITH_ENTRIES)
 
     def tell_about_drafts(self, request, case_pks, which):
         drafts = Filing.objects.filter(case__in=case_pks, is_published=False).count()

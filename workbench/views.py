@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from cases.models import Case
 from core.date_mentions import find_dates
-from filings.admin import publish_with_entries, warn_about_dates
+from filings.admin import PUBLISH_WITH_ENTRIES, disagreement, publish_with_entries, warn_about_dates
 from filings.models import Citation, Source
 
 from . import coverage
@@ -26,7 +26,6 @@ from .forms import CiteForm, JumpForm
 
 # Citing changes the source's record; CiteForm checks what each target needs.
 CITE_PERMISSIONS = ("filings.change_source", "filings.add_citation")
-PUBLISH_PERMISSIONS = ("cases.change_case", "filings.change_filing")
 
 
 def marked(text, phrases):
@@ -61,6 +60,13 @@ def target_url(citation):
     if citation.claim_id:
         return reverse("admin:cases_claim_change", args=[citation.claim_id])
     return reverse("admin:cases_case_change", args=[citation.case_id])
+
+
+def disputed(citation):
+    """How the cited entry's sources disagree, in words (filings.admin.disagreement),
+    or "" when they agree or the citation is not of an entry."""
+    entry = citation.filing
+    return disagreement(entry) if entry and entry.is_disputed else ""
 
 
 def with_disputes(paragraphs):
@@ -108,13 +114,13 @@ def reading(request, source):
         {
             "number": p.number,
             "parts": marked(p.text, [c.key_phrase for c in p.citations]),
-            "citations": [(c, target_url(c)) for c in p.citations],
+            "citations": [(c, target_url(c), disputed(c)) for c in p.citations],
             "mentions": [(m, cite_url(m), dismiss_url(m)) for m in p.mentions],
         }
         for p in paragraphs
     ]
     can_cite = request.user.has_perms(CITE_PERMISSIONS) and CiteForm.may_cite(request.user)
-    can_publish = request.user.has_perms(PUBLISH_PERMISSIONS)
+    can_publish = request.user.has_perms(PUBLISH_WITH_ENTRIES)
     return {
         "reading": shown,
         "cite_url": reverse("admin:workbench_cite", args=[source.pk]),
@@ -211,7 +217,7 @@ def jump_view(request, source_id):
 
 def publish_view(request, source_id):
     """Publishes a case cited from the source with its draft entries (POST)."""
-    if not request.user.has_perms(PUBLISH_PERMISSIONS):
+    if not request.user.has_perms(PUBLISH_WITH_ENTRIES):
         raise PermissionDenied
     source = get_object_or_404(Source, pk=source_id)
     back = reverse("admin:filings_source_change", args=[source.pk]) + "#publish"

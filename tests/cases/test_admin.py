@@ -1,6 +1,7 @@
 """The editors' admin: changelists at a fixed query cost, inlines, and form validation."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from cases.models import Agency, Alias, Case, CaseLink, CaseParty, Claim, Party
 from filings.admin import publish_with_entries
@@ -330,3 +331,66 @@ def test_publish_with_entries_publishes_only_what_was_a_draft(make_editor):
     assert publish_with_entries(Case.objects.filter(pk=case.pk), editor) == (0, 0)
     assert not Case.objects.get(pk=untouched.pk).is_published
     assert untouched.filings.get().is_published is False
+
+
+def sign_in_as_editor_without(client, django_user_model, *codenames):
+    """A staff user with the Editors group's permissions less ``codenames``."""
+    user = django_user_model.objects.create_user("limited", password="x", is_staff=True)
+    editors = Group.objects.get(name="Editors")
+    user.user_permissions.set(editors.permissions.exclude(codename__in=codenames))
+    client.force_login(user)
+    return client
+
+
+def actions_offered(client, changelist):
+    form = client.get(changelist).context["action_form"]  # None when it offers none
+    return dict(form.fields["action"].choices) if form else {}
+
+
+def view_only(client, django_user_model):
+    user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("changelist", "action"),
+    [
+        ("/admin/cases/case/", "publish"),
+        ("/admin/cases/case/", "unpublish"),
+        ("/admin/cases/case/", "publish_all"),
+        ("/admin/filings/filing/", "publish"),
+        ("/admin/filings/filing/", "unpublish"),
+    ],
+)
+def test_a_view_only_user_can_neither_publish_nor_unpublish(
+    client, django_user_model, make_editor, changelist, action
+):
+    case, drafts = draft_case_with_entries()
+    published = CaseFactory(is_published=True)
+    client = view_only(client, django_user_model)
+    assert action not in actions_offered(client, changelist)
+    pks = [case.pk, published.pk] if "cases" in changelist else [d.pk for d in drafts]
+    client.post(changelist, {"action": action, "_selected_action": pks})
+    assert not Case.objects.get(pk=case.pk).is_published
+    assert Case.objects.get(pk=published.pk).is_published
+    assert Filing.objects.filter(is_published=False).count() == 2
+
+
+def test_publishing_with_entries_needs_permission_to_change_entries(
+    client, django_user_model, make_editor
+):
+    case, _ = draft_case_with_entries()
+    client = sign_in_as_editor_without(client, django_user_model, "change_filing")
+    actions = actions_offered(client, "/admin/cases/case/")
+    assert "publish" in actions and "publish_all" not in actions
+    client.post("/admin/cases/case/", {"action": "publish_all", "_selected_action": [case.pk]})
+    assert not Case.objects.get(pk=case.pk).is_published
+    # The case's own page leaves the box out, and a posted box publishes no entry.
+    assert 'name="publish_entries"' not in client.get(change_url(case)).content.decode()
+    page = client.get(change_url(case))
+    data = {**admin_form_data(page, is_published="on"), "publish_entries": "on"}
+    client.post(change_url(case), data)
+    assert Case.objects.get(pk=case.pk).is_published
+    assert case.filings.filter(is_published=False).count() == 2

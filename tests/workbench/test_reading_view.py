@@ -89,6 +89,21 @@ def test_an_entry_whose_sources_disagree_says_so_in_the_reading_view(editor_clie
     assert "says July 2022" in paragraph.find("ul", cls="wb-citations").text
 
 
+def test_a_source_giving_two_dates_for_one_entry_is_named_once_with_both(editor_client, source):
+    entry = FilingFactory(date="2022-06")
+    for locator, date in [(3, "2022-08"), (2, "2021-03")]:
+        CitationFactory(
+            source=source, locator=locator, key_phrase="the", filing=entry, reported_date=date
+        )
+    paragraph = reading_of(page_of(editor_client, source)).find("li", id="p-3")
+    text = " ".join(paragraph.find("ul", cls="wb-citations").text.split())
+    assert (
+        "Sources disagree: token-exchange.txt gives two dates: March 2021 (para. 2) "
+        "and August 2022 (para. 3)"
+    ) in text
+    assert text.count("token-exchange.txt") == 1
+
+
 def test_marking_a_date_not_a_fact_is_offered_only_to_who_may_mark_it(
     client, source, django_user_model, make_editor
 ):
