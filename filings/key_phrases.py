@@ -96,7 +96,7 @@ def describe(passage, typed):
             if text_run != typed_run:
                 typed_spaces = spaces(typed_run)
                 if len(set(text_run + typed_run)) == 1:  # the same character, not as many
-                    typed_spaces = typed_spaces.split()[0]
+                    typed_spaces = apnumber(len(typed_run))  # "two spaces where you typed one"
                 sentences.append(f"The text has {spaces(text_run)} where you typed {typed_spaces}.")
             continue
         if text_units != typed_units:

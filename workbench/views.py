@@ -130,7 +130,6 @@ def reading(request, source):
             else None
         ),
         "can_dismiss": request.user.has_perms(DISMISS_PERMISSIONS),
-        "jump_form": JumpForm(),
         "to_publish": cases_to_publish(paragraphs) if can_publish else [],
     }
 

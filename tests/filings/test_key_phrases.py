@@ -5,7 +5,7 @@ The texts are written for these tests.
 
 import pytest
 
-from filings.key_phrases import problem
+from filings.key_phrases import describe, problem
 
 TEXT = [
     "Regulator drops its suit against the exchange",
@@ -48,6 +48,18 @@ def test_a_near_miss_in_the_cited_paragraph_says_what_differs(typed, difference)
     assert problem(TEXT, 2, typed, "a.txt") == (
         f"These words are not in paragraph 2 of a.txt as typed. {difference}"
     )
+
+
+@pytest.mark.parametrize(
+    "text_run, typed_run, sentence",
+    [
+        ("\t\t", "\t", "The text has two tabs where you typed one."),
+        ("\t", "\t\t", "The text has a tab where you typed two."),
+        (" ", "   ", "The text has one space where you typed three."),
+    ],
+)
+def test_a_run_of_the_same_white_space_says_how_many_were_typed(text_run, typed_run, sentence):
+    assert describe(["filed", text_run, "a"], ["filed", typed_run, "a"]) == [sentence]
 
 
 def test_every_difference_of_a_near_miss_is_named():
