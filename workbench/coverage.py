@@ -32,6 +32,11 @@ class Mention:
         return bool(self.citations)
 
     @property
+    def dismissed(self):
+        """Marked not a fact for the record and not cited (a citation outranks the mark)."""
+        return not self.cited and self.dismissal is not None
+
+    @property
     def settled(self):
         """Cited, or marked not a fact for the record."""
         return self.cited or self.dismissal is not None
@@ -100,14 +105,23 @@ def survey(sources=None):
     return list(zip(sources, _read_all(sources), strict=True))
 
 
-def uncited(sources=None):
-    """The mentions neither cited nor dismissed, across the sources with text (all
-    when None), in source key and paragraph order."""
-    sources = Source.objects.all() if sources is None else sources
+def mentions(surveyed):
+    """Every mention in ``survey``'s answer, in its order; a source without text has none."""
     return [
         mention
-        for _, paragraphs in survey(sources.filter(private_text__isnull=False))
-        for paragraph in paragraphs
+        for _, paragraphs in surveyed
+        for paragraph in paragraphs or []
         for mention in paragraph.mentions
-        if not mention.settled
     ]
+
+
+def totals(mentions):
+    """How many of the mentions were found, are cited, dismissed, and neither."""
+    cited = sum(m.cited for m in mentions)
+    dismissed = sum(m.dismissed for m in mentions)
+    return {
+        "mentions": len(mentions),
+        "cited": cited,
+        "dismissed": dismissed,
+        "uncited": len(mentions) - cited - dismissed,
+    }

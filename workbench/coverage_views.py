@@ -67,12 +67,7 @@ def uncited_view(request, admin_site, source_id=None):
         source = get_object_or_404(Source, pk=source_id)
         sources = sources.filter(pk=source_id)
     surveyed = coverage.survey(sources)
-    mentions = [
-        mention
-        for _, paragraphs in surveyed
-        for paragraph in paragraphs or []
-        for mention in paragraph.mentions
-    ]
+    mentions = coverage.mentions(surveyed)
     uncited = [m for m in mentions if not m.settled]
     groups = [
         (
@@ -86,14 +81,9 @@ def uncited_view(request, admin_site, source_id=None):
         "title": f"Uncited dates in {source.key}" if source else "Uncited dates",
         "source": source,
         "groups": groups,
-        "dismissed": [m for m in mentions if not m.cited and m.dismissal is not None],
+        "dismissed": [m for m in mentions if m.dismissed],
         "without_text": [each for each, paragraphs in surveyed if paragraphs is None],
-        "totals": {
-            "mentions": len(mentions),
-            "cited": sum(m.cited for m in mentions),
-            "dismissed": sum(not m.cited and m.dismissal is not None for m in mentions),
-            "uncited": len(uncited),
-        },
+        "totals": coverage.totals(mentions),
         "opts": Source._meta,
     }
     return render(request, "admin/workbench/uncited.html", context)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from filings.models import Source
 from tests.factories import CitationFactory, SourceFactory
 from tests.helpers import get, parse
-from workbench.coverage import read, uncited
+from workbench.coverage import mentions, read, survey, totals
 from workbench.models import DismissedMention, SourceText
 
 # Written for these tests: four dated statements, one of them without a year.
@@ -58,6 +58,11 @@ def test_a_year_less_mention_is_cited_by_a_full_date_of_that_day(source):
     assert mentions[5, "2024"].cited
 
 
+def uncited():
+    """The mentions neither cited nor dismissed, across every source."""
+    return [m for m in mentions(survey()) if not m.settled]
+
+
 def test_a_dismissed_mention_is_settled_and_not_uncited(source):
     dismissal = DismissedMention.objects.create(
         source=source, paragraph=3, text="June 2022", reason="A reply, not a ruling."
@@ -69,6 +74,17 @@ def test_a_dismissed_mention_is_settled_and_not_uncited(source):
         (4, "May 29"),
         (5, "2024"),
     ]
+
+
+def test_totals_count_a_cited_mention_once_even_when_also_marked(source):
+    CitationFactory(source=source, locator=3, reported_date="2022-06")
+    for paragraph, text in [(3, "June 2022"), (5, "2024")]:
+        DismissedMention.objects.create(source=source, paragraph=paragraph, text=text, reason="x")
+    SourceFactory()  # without text: no mentions
+    found = mentions(survey())
+    cited_and_marked = mentions_of(source)[3, "June 2022"]
+    assert cited_and_marked.cited and not cited_and_marked.dismissed
+    assert totals(found) == {"mentions": 4, "cited": 1, "dismissed": 1, "uncited": 2}
 
 
 def test_paragraphs_are_numbered_from_1_with_every_citation_into_them(source):

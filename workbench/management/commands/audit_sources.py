@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workbench.coverage import survey
+from workbench import coverage
 
 
 class Command(BaseCommand):
@@ -27,13 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        surveyed = survey()
-        mentions = [
-            mention
-            for _, paragraphs in surveyed
-            for paragraph in paragraphs or []
-            for mention in paragraph.mentions
-        ]
+        surveyed = coverage.survey()
+        mentions = coverage.mentions(surveyed)
         if options["json"]:
             self.stdout.write(json.dumps([as_json(m) for m in mentions], indent=2))
         else:
@@ -41,7 +36,7 @@ class Command(BaseCommand):
             for source, paragraphs in surveyed:
                 self.report(source, paragraphs)
             self.stdout.write(f"All sources: {counts(mentions)}")
-        uncited = sum(not m.settled for m in mentions)
+        uncited = coverage.totals(mentions)["uncited"]
         if options["strict"] and uncited:
             raise CommandError(
                 f"{uncited} date{'s' if uncited != 1 else ''} neither cited nor marked "
@@ -52,7 +47,7 @@ class Command(BaseCommand):
         if paragraphs is None:
             self.stdout.write(f"{source.key}: no text attached")
             return
-        mentions = [m for paragraph in paragraphs for m in paragraph.mentions]
+        mentions = coverage.mentions([(source, paragraphs)])
         self.stdout.write(f"{source.key}: {counts(mentions)}")
         for m in mentions:
             if not m.settled:
@@ -63,11 +58,10 @@ class Command(BaseCommand):
 
 
 def counts(mentions):
-    cited = sum(m.cited for m in mentions)
-    dismissed = sum(not m.cited and m.dismissal is not None for m in mentions)
+    totals = coverage.totals(mentions)
     return (
-        f"{len(mentions)} found, {cited} cited, {dismissed} marked not facts for the record, "
-        f"{len(mentions) - cited - dismissed} uncited"
+        f"{totals['mentions']} found, {totals['cited']} cited, "
+        f"{totals['dismissed']} marked not facts for the record, {totals['uncited']} uncited"
     )
 
 
@@ -79,5 +73,5 @@ def as_json(mention):
         "iso": mention.found.iso,
         "precision": str(mention.found.precision),
         "cited": mention.cited,
-        "dismissed": mention.dismissal is not None,
+        "dismissed": mention.dismissed,
     }
