@@ -141,7 +141,7 @@ def test_overwrite_stores_the_fixtures_values_with_a_higher_version_and_names_th
     assert latest.history_type == "~" and latest.history_user is None
     assert latest.history_change_reason == "Overwritten by loaddata from fixtures/seed.json"
     assert latest.version == after.version
-    assert "103 unchanged, 0 added, 0 changed, 1 overwritten." in output
+    assert "104 unchanged, 0 added, 0 changed, 1 overwritten." in output
 
 
 def test_a_form_opened_before_an_overwrite_cannot_save_over_it(editor_client, seeded):
@@ -235,7 +235,7 @@ def newer_seed(tmp_path, edited_summary=None):
 def test_a_newer_fixture_adds_new_entries_and_updates_untouched_ones(seeded, tmp_path):
     version = filing("complaint").version
     output = load(newer_seed(tmp_path))
-    assert "103 unchanged, 1 added, 1 changed, 0 overwritten." in output
+    assert "104 unchanged, 1 added, 1 changed, 0 overwritten." in output
 
     complaint = filing("complaint")
     assert complaint.summary == "A newer wording of the complaint's summary."
