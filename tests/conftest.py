@@ -1,3 +1,4 @@
+import os
 import sys
 
 import pytest
@@ -102,3 +103,16 @@ def query_limit(request, seeded, grow_the_seed, django_assert_max_num_queries):
     if grown:
         grow_the_seed()
     return QueryLimit(grown, django_assert_max_num_queries)
+
+
+@pytest.fixture
+def seed_articles(settings):
+    """The folder of the five seed articles (settings.SEED_ARTICLES_DIR): required
+    under CI, else the test is skipped."""
+    if not settings.SEED_ARTICLES_DIR.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(
+                f"CI is set but the seed articles are missing at {settings.SEED_ARTICLES_DIR}"
+            )
+        pytest.skip(f"seed articles not found at {settings.SEED_ARTICLES_DIR}")
+    return settings.SEED_ARTICLES_DIR

@@ -3,7 +3,6 @@
 import datetime
 import io
 import json
-import os
 import re
 
 import pytest
@@ -104,17 +103,6 @@ def test_every_seeded_filing_claim_and_case_fact_cites_a_paragraph(seeded):
     assert cited_claims == set(
         apps.get_model("cases", "Claim").objects.values_list("pk", flat=True)
     )
-
-
-@pytest.fixture
-def seed_articles():
-    if not settings.SEED_ARTICLES_DIR.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"CI is set but the seed articles are missing at {settings.SEED_ARTICLES_DIR}"
-            )
-        pytest.skip(f"seed articles not found at {settings.SEED_ARTICLES_DIR}")
-    return settings.SEED_ARTICLES_DIR
 
 
 def test_every_key_phrase_is_verbatim_in_its_paragraph_and_not_a_whole_sentence(

@@ -1,10 +1,8 @@
 """Finding the dates in a source's paragraph (core.date_mentions) and reading a typed date."""
 
-import os
 import re
 
 import pytest
-from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -273,20 +271,13 @@ def test_the_seed_articles_phrasings_give_their_dates(snippet, expected):
 
 
 @pytest.fixture
-def seed_articles():
-    if not settings.SEED_ARTICLES_DIR.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"CI is set but the seed articles are missing at {settings.SEED_ARTICLES_DIR}"
-            )
-        pytest.skip(f"seed articles not found at {settings.SEED_ARTICLES_DIR}")
-    return {
-        path.name: paragraphs(path.read_text()) for path in settings.SEED_ARTICLES_DIR.iterdir()
-    }
+def seed_paragraphs(seed_articles):
+    """Each seed article's paragraphs, by file name."""
+    return {path.name: paragraphs(path.read_text()) for path in seed_articles.iterdir()}
 
 
-def test_the_seed_phrasings_are_short_verbatim_snippets_of_the_articles(seed_articles):
-    texts = [" ".join(article) for article in seed_articles.values()]
+def test_the_seed_phrasings_are_short_verbatim_snippets_of_the_articles(seed_paragraphs):
+    texts = [" ".join(article) for article in seed_paragraphs.values()]
     for snippet, _ in SEED_PHRASINGS:
         assert len(snippet.split()) <= 12, snippet
         assert any(snippet in text for text in texts), snippet
@@ -313,11 +304,11 @@ def dated_citations():
 
 
 def test_every_date_the_seeds_citations_report_is_found_where_its_paragraph_states_it(
-    seed_articles,
+    seed_paragraphs,
 ):
     stated, found_, not_stated = [], [], []
     for source, locator, reported, key_phrase in dated_citations():
-        paragraph = seed_articles[source][locator - 1]
+        paragraph = seed_paragraphs[source][locator - 1]
         assert key_phrase in paragraph  # the citation points at this paragraph
         detected = any(m.matches(P(reported)) for m in find_dates(paragraph))
         if (source, locator, reported) in NOT_STATED:
