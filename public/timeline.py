@@ -266,27 +266,35 @@ def with_everything_token(filings):
     )
 
 
-def entry_key(filing, level, show_case):
-    """The cache key of an entry's HTML, or None when it is not to be cached.
+def shown_rows(filing):
+    """The versions of every row an entry shows, as text, or None when it is not to be
+    cached; kept on the entry, since its entry and the overview both ask.
 
-    It names the version of every row the entry shows: the entry, its case (the
-    permalink, the caption), its filers, and each citation with its source and
-    the entry it places this one after, and that entry's case (whether readers
-    may see it, and so whether the dispute counts it). Versions only go up with
-    each save (core.models.Versioned); a deleted or added citation changes the
-    list. The ``all`` token changes with what bypasses versions (fixture loads,
-    restores) and tells one database from another sharing the cache; without
-    it, nothing is cached.
+    The rows are the entry, its case (the permalink, the caption), its filers, and
+    each citation with its source and the entry it places this one after, and that
+    entry's case (whether readers may see it, and so whether the dispute counts it).
+    Versions only go up with each save (core.models.Versioned); a deleted or added
+    citation changes the list. The ``all`` token changes with what bypasses versions
+    (fixture loads, restores) and tells one database from another sharing the cache;
+    without it, nothing is cached.
     """
-    everything = getattr(filing, "everything", None)
-    if everything is None:
+    if "_shown_rows" not in filing.__dict__:
+        everything = getattr(filing, "everything", None)
+        shown = [filing, filing.case, filing.filed_by_party, filing.filed_by_agency]
+        for citation in filing.citations.all():
+            after = citation.reported_after
+            shown += [citation, citation.source, after, after and after.case]
+        rows = " ".join(f"{row.pk}.{row.version}" if row else "-" for row in shown)
+        filing._shown_rows = None if everything is None else f"{everything} {rows}"
+    return filing._shown_rows
+
+
+def entry_key(filing, level, show_case):
+    """The cache key of an entry's HTML: what it shows (shown_rows) and how."""
+    rows = shown_rows(filing)
+    if rows is None:
         return None
-    shown = [filing, filing.case, filing.filed_by_party, filing.filed_by_agency]
-    for citation in filing.citations.all():
-        after = citation.reported_after
-        shown += [citation, citation.source, after, after and after.case]
-    rows = " ".join(f"{row.pk}.{row.version}" if row else "-" for row in shown)
-    text = f"{everything} {level} {show_case} {rows}"
+    text = f"{level} {show_case} {rows}"
     return f"{ENTRY_PREFIX}:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
@@ -306,4 +314,34 @@ def rendered_entries(filings, level, show_case):
                 rendered[key] = entry
         html.append(entry)
     cache.set_many(rendered)
+    return html
+
+
+# The overview's SVG (includes/overview.html) is cached under what its marks show: the
+# shown_rows of each entry on it. Bump the prefix when the overview's template or
+# geometry change.
+OVERVIEW_PREFIX = "overview1"
+
+
+def overview_key(filings, title, by_case):
+    """The cache key of an overview of these entries, or None when one is not cached."""
+    rows = [shown_rows(filing) for filing in filings]
+    if None in rows:
+        return None
+    # In any order: the overview orders its marks itself.
+    text = "\n".join([title, str(by_case), *sorted(rows)])
+    return f"{OVERVIEW_PREFIX}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def rendered_overview(filings, title, by_case=False):
+    """The overview of these entries as HTML (includes/overview.html), a lane per case
+    when by_case: from the cache when no entry on it has changed since it was drawn."""
+    key = overview_key(filings, title, by_case)
+    html = cache.get(key) if key else None
+    if html is None:
+        lane_of = (lambda filing: filing.case.caption) if by_case else (lambda filing: "")
+        drawn = overview(filings, lane_of=lane_of)
+        html = get_template("includes/overview.html").render({"overview": drawn, "title": title})
+        if key:
+            cache.set(key, html)
     return html

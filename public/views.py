@@ -12,7 +12,7 @@ from filings.filters import TimelineFilter
 from filings.models import Citation, Filing, Source
 
 from .forms import OrderForm
-from .timeline import entries_page, order_entries, overview, with_everything_token
+from .timeline import entries_page, order_entries, with_everything_token
 
 CASES_PER_PAGE = 20
 # A party's or agency's page lists this many of its cases; the case list has them all.
@@ -103,7 +103,6 @@ def case_page(request, slug, preview):
         "roles": roles,
         "links_from": [link for link in links if link.from_case_id == case.pk],
         "links_to": [link for link in links if link.to_case_id == case.pk],
-        "overview": overview(filings),
         "latest_entry": max((f.date for f in filings if f.date), default=None),
         # The entries the filed and closed dates come from, to flag their disputes.
         "filed_entry": next((f for f in filings if case.filed and f.date == case.filed), None),
@@ -181,7 +180,6 @@ def timeline(request):
         context["page_error"] = error
         return render(request, "public/timeline.html", context, status=400)
     context["page"] = page
-    context["overview"] = overview(page.entries, lane_of=lambda f: f.case.caption)
     return render(request, "public/timeline.html", context)
 
 

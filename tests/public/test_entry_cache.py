@@ -1,4 +1,5 @@
-"""Rendered entries are cached under the versions of what they show, and are never stale.
+"""Rendered entries, and the overview drawn from them, are cached under the versions of
+what they show, and are never stale.
 
 Each request has a query string of its own, so that the page itself is never
 served from the page cache: what is checked is the entries' own cache
@@ -17,6 +18,7 @@ from tests.factories import CitationFactory, FilingFactory, PartyFactory
 from tests.helpers import entries
 
 ENTRY = "includes/entry.html"
+OVERVIEW = "includes/overview.html"
 requests = itertools.count()
 
 
@@ -119,3 +121,71 @@ def test_the_timeline_shares_the_cache_and_is_refreshed_the_same_way(client):
     filing.case.save()
     response = client.get("/timeline/", {"n": 3})
     assert "SEC v. Renamed Exchange" in response.content.decode()
+
+
+def overview(client, url, n):
+    """A page's overview SVG, rendered afresh or from the cache: (the SVG, whether it was drawn)."""
+    response = client.get(url, {"n": n})
+    assert response.status_code == 200
+    html = response.content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    return svg, any(template.name == OVERVIEW for template in response.templates)
+
+
+def test_an_unchanged_overview_comes_from_the_cache_and_an_edit_redraws_it(client):
+    filing = FilingFactory(date=PartialDate(2024, 5), title="Complaint filed")
+    FilingFactory(case=filing.case, date=PartialDate(2024, 6, 3))
+    url = filing.case.get_absolute_url()
+    first, drawn = overview(client, url, 1)
+    assert drawn
+    again, drawn = overview(client, url, 2)
+    assert not drawn
+    assert again == first
+    filing.date = PartialDate(2024, 7)
+    filing.save()
+    svg, drawn = overview(client, url, 3)
+    assert drawn
+    assert "<title>July 2024: Complaint filed</title>" in svg
+    assert "May 2024" not in svg
+
+
+def test_a_dispute_that_appears_on_an_entry_flags_its_mark_in_the_cached_overview(client):
+    filing = FilingFactory(date=PartialDate(2024, 5))
+    url = filing.case.get_absolute_url()
+    svg, _ = overview(client, url, 1)
+    assert "disputed" not in svg
+    CitationFactory(filing=filing, reported_date=PartialDate(2024, 9))
+    svg, drawn = overview(client, url, 2)
+    assert drawn
+    assert "mark disputed" in svg
+
+
+def test_the_timelines_overview_follows_a_case_rename_and_a_new_entry(client):
+    filing = FilingFactory(date=PartialDate(2024, 5, 2))
+    overview(client, "/timeline/", 1)
+    _, drawn = overview(client, "/timeline/", 2)
+    assert not drawn
+    filing.case.caption = "SEC v. Renamed Exchange"
+    filing.case.save()
+    svg, drawn = overview(client, "/timeline/", 3)
+    assert drawn
+    assert "SEC v. Renamed Exchange" in svg
+    FilingFactory(date=PartialDate(2025, 1, 9), title="A later order")
+    svg, _ = overview(client, "/timeline/", 4)
+    assert "A later order" in svg
+
+
+def test_the_case_pages_preview_draws_its_drafts_apart_from_the_public_overview(
+    client, admin_client
+):
+    filing = FilingFactory(date=PartialDate(2024, 5), title="Published order")
+    FilingFactory(
+        case=filing.case, date=PartialDate(2024, 8), title="Draft order", is_published=False
+    )
+    public, _ = overview(client, filing.case.get_absolute_url(), 1)
+    preview, _ = overview(admin_client, f"/preview/cases/{filing.case.slug}/", 2)
+    assert "Draft order" in preview
+    assert "Draft order" not in public
+    public, drawn = overview(client, filing.case.get_absolute_url(), 3)
+    assert not drawn
+    assert "Draft order" not in public
