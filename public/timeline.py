@@ -268,7 +268,8 @@ def with_everything_token(filings):
 
 def shown_rows(filing):
     """The versions of every row an entry shows, as text, or None when it is not to be
-    cached; kept on the entry, since its entry and the overview both ask.
+    cached; kept on the entry, since its entry and the overview both ask (an entry
+    read for a page is not changed while the page renders).
 
     The rows are the entry, its case (the permalink, the caption), its filers, and
     each citation with its source and the entry it places this one after, and that
@@ -318,8 +319,8 @@ def rendered_entries(filings, level, show_case):
 
 
 # The overview's SVG (includes/overview.html) is cached under what its marks show: the
-# shown_rows of each entry on it. Bump the prefix when the overview's template or
-# geometry change.
+# shown_rows of each entry on it. Bump the prefix when the overview's template, its
+# geometry, or the code behind what it shows (disputes, kinds, dates) change.
 OVERVIEW_PREFIX = "overview1"
 
 
