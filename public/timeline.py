@@ -340,8 +340,10 @@ def rendered_overview(filings, title, by_case=False):
     key = overview_key(filings, title, by_case)
     html = cache.get(key) if key else None
     if html is None:
-        lane_of = (lambda filing: filing.case.caption) if by_case else (lambda filing: "")
-        drawn = overview(filings, lane_of=lane_of)
+        if by_case:
+            drawn = overview(filings, lane_of=lambda filing: filing.case.caption)
+        else:
+            drawn = overview(filings)
         html = get_template("includes/overview.html").render({"overview": drawn, "title": title})
         if key:
             cache.set(key, html)
