@@ -240,7 +240,7 @@ class FilingSerializer(RecordSerializer):
         read_only=True,
         help_text="Whether sources disagree with each other or with the adopted date.",
     )
-    citations = CitationSerializer(many=True, read_only=True)
+    citations = CitationSerializer(source="citation_list", many=True, read_only=True)
 
     class Meta:
         model = Filing

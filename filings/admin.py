@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +23,7 @@ from core.editing import (
     save_published,
 )
 
-from .models import Citation, Filing, KeyPhraseField, Source
+from .models import Citation, Filing, KeyPhraseField, Source, prefetch_citations
 
 # An address typed without a scheme ("sec.gov/...") gets https://, as it will
 # by default from Django 6.0.
@@ -89,7 +89,7 @@ class DisputedFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in {"yes", "no"}:
             return queryset
-        filings = Filing.objects.prefetch_related("citations__reported_after__case")
+        filings = Filing.objects.prefetch_related(prefetch_citations())
         disputed = [filing.pk for filing in filings if filing.is_disputed]
         if self.value() == "yes":
             return queryset.filter(pk__in=disputed)
@@ -157,12 +157,11 @@ class FilingAdmin(PublishingAdmin):
     inlines = [CitationInline]
 
     def get_queryset(self, request):
-        citations = Citation.objects.select_related("source", "reported_after__case")
         return (
             super()
             .get_queryset(request)
             .select_related("case")
-            .prefetch_related(Prefetch("citations", queryset=citations))
+            .prefetch_related(prefetch_citations())
         )
 
     def get_urls(self):
@@ -279,10 +278,7 @@ def restore_citations(filing, user):
 
 def warn_about_dates(request, filing_pk):
     """Doubts that do not block saving, shown once the filing is saved."""
-    citations = Citation.objects.select_related("source", "reported_after__case")
-    filing = Filing.objects.prefetch_related(Prefetch("citations", queryset=citations)).get(
-        pk=filing_pk
-    )
+    filing = Filing.objects.prefetch_related(prefetch_citations()).get(pk=filing_pk)
     if warning := filing.date_warning():
         messages.warning(request, f"Date: {warning}")
     if filing.is_disputed:

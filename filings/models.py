@@ -99,6 +99,23 @@ class Source(Versioned):
 FEW_CASES = 500
 
 
+# What an entry's citations are read with: their sources, and the entries they place it
+# after with those entries' cases (whether readers may see them, for the dispute).
+CITATION_RELATED = ("source", "reported_after__case")
+
+
+def prefetch_citations(lookup="citations", queryset=None):
+    """Read the citations of many entries into each one's Filing.citation_list, by
+    default in source order with CITATION_RELATED.
+
+    One query for them all, as any prefetch; with ``to_attr``, Django also skips the
+    filtered copy of the ``citations`` queryset it otherwise makes for each entry.
+    """
+    if queryset is None:
+        queryset = Citation.objects.in_source_order().select_related(*CITATION_RELATED)
+    return models.Prefetch(lookup, queryset=queryset, to_attr="citation_list")
+
+
 def in_cases(cases):
     """The condition "in one of these cases", for entries.
 
@@ -145,11 +162,8 @@ class FilingQuerySet(models.QuerySet):
         For entries read through their case (``case.filings``), which sets each
         entry's case to that one without a join.
         """
-        citations = Citation.objects.in_source_order().select_related(
-            "source", "reported_after__case"
-        )
         return self.select_related("filed_by_party", "filed_by_agency").prefetch_related(
-            models.Prefetch("citations", queryset=citations)
+            prefetch_citations()
         )
 
 
@@ -252,9 +266,15 @@ class Filing(Publishable):
         """The entry's permalink fragment on its case page."""
         return f"entry-{self.slug}"
 
+    @cached_property
+    def citation_list(self):
+        """Its citations in source order, with their sources and the entries they place
+        it after: read here for one entry, or for many at once by prefetch_citations()."""
+        return list(self.citations.in_source_order().select_related(*CITATION_RELATED))
+
     def date_versions(self):
         """The citations that say when this happened: a date, or an order."""
-        return [c for c in self.citations.all() if c.reported_date or c.published_after]
+        return [c for c in self.citation_list if c.reported_date or c.published_after]
 
     @cached_property
     def conflicting_citations(self):

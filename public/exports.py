@@ -16,7 +16,7 @@ from cases.filters import CaseFilter
 from cases.models import Case
 from core.pagination import COUNT_LIMIT
 from core.partial_dates import PartialDate
-from filings.models import Citation, Filing
+from filings.models import Citation, Filing, prefetch_citations
 
 from .feeds import DISPUTED, citation_lines, filed_by, version_lines
 from .timeline import order_entries
@@ -114,7 +114,7 @@ def csv_response(filename, header, rows):
 
 
 def source_keys(filings):
-    keys = (c.source.key for filing in filings for c in filing.citations.all())
+    keys = (c.source.key for filing in filings for c in filing.citation_list)
     return " ".join(dict.fromkeys(keys))
 
 
@@ -206,8 +206,7 @@ def case_list_csv(request):
                 queryset=Filing.objects.published()
                 .only("case_id", "date")
                 .prefetch_related(
-                    Prefetch(
-                        "citations",
+                    prefetch_citations(
                         queryset=Citation.objects.in_source_order()
                         .select_related("reported_after__case")
                         .prefetch_related("source"),

@@ -39,7 +39,7 @@ def citation_lines(filing):
     """Each source the entry cites: the source, the paragraph and the key phrase."""
     return [
         f"{source_label(c.source)} ({c.source.key}), paragraph {c.locator}: “{c.key_phrase}”"
-        for c in filing.citations.all()
+        for c in filing.citation_list
     ]
 
 

@@ -282,7 +282,7 @@ def shown_rows(filing):
     if "_shown_rows" not in filing.__dict__:
         everything = getattr(filing, "everything", None)
         shown = [filing, filing.case, filing.filed_by_party, filing.filed_by_agency]
-        for citation in filing.citations.all():
+        for citation in filing.citation_list:
             after = citation.reported_after
             shown += [citation, citation.source, after, after and after.case]
         rows = " ".join(f"{row.pk}.{row.version}" if row else "-" for row in shown)

@@ -9,7 +9,7 @@ from cases.filters import CaseFilter
 from cases.models import Agency, Case, CaseLink, CaseParty, Claim, Party
 from core.pagination import BoundedCount, paginate
 from filings.filters import TimelineFilter
-from filings.models import Citation, Filing, Source
+from filings.models import Citation, Filing, Source, prefetch_citations
 
 from .forms import OrderForm
 from .timeline import entries_page, order_entries, with_everything_token
@@ -72,8 +72,13 @@ def case_page(request, slug, preview):
             Prefetch(
                 "claims",
                 # One case's claims: ordered without the join to the case that Meta asks for.
+                # to_attr: no filtered copy of the citations queryset per claim.
                 queryset=Claim.objects.order_by("position", "pk").prefetch_related(
-                    Prefetch("citations", queryset=Citation.objects.select_related("source"))
+                    Prefetch(
+                        "citations",
+                        queryset=Citation.objects.select_related("source"),
+                        to_attr="citation_list",
+                    )
                 ),
             ),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
@@ -221,7 +226,7 @@ def source_detail(request, key):
         source.citations.filter(visible)
         .select_related("filing__case", "claim__case", "case", "reported_after__case")
         .prefetch_related(
-            Prefetch("filing__citations", queryset=others),
+            prefetch_citations("filing__citations"),
             Prefetch("case__citations", queryset=others),
         )
         .order_by("locator", "pk")

@@ -10,7 +10,7 @@ publishes a case cited from the source with its draft entries.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from cases.models import Case
 from core.date_mentions import find_dates
 from filings.admin import PUBLISH_WITH_ENTRIES, disagreement, publish_with_entries, warn_about_dates
-from filings.models import Citation, Source
+from filings.models import Source, prefetch_citations
 
 from . import coverage
 from .coverage_views import DISMISS_PERMISSIONS, cite_url, dismiss_url, paragraph_url, to_number
@@ -73,8 +73,7 @@ def with_disputes(paragraphs):
     """Loads, in one query, what the cited entries need to say whether their
     sources disagree (Filing.is_disputed)."""
     entries = [c.filing for p in paragraphs for c in p.citations if c.filing_id]
-    versions = Citation.objects.select_related("source", "reported_after__case")
-    prefetch_related_objects(entries, Prefetch("citations", queryset=versions))
+    prefetch_related_objects(entries, prefetch_citations())
 
 
 def cases_to_publish(paragraphs):
