@@ -269,7 +269,8 @@ class Filing(Publishable):
     @cached_property
     def citation_list(self):
         """Its citations in source order, with their sources and the entries they place
-        it after: read here for one entry, or for many at once by prefetch_citations()."""
+        it after: read here for one entry, or for many at once by prefetch_citations().
+        Read once and kept: read the entry again after changing its citations."""
         return list(self.citations.in_source_order().select_related(*CITATION_RELATED))
 
     def date_versions(self):

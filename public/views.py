@@ -72,7 +72,8 @@ def case_page(request, slug, preview):
             Prefetch(
                 "claims",
                 # One case's claims: ordered without the join to the case that Meta asks for.
-                # to_attr: no filtered copy of the citations queryset per claim.
+                # to_attr: no filtered copy of the citations queryset per claim. The
+                # template reads claim.citation_list, which only this prefetch sets.
                 queryset=Claim.objects.order_by("position", "pk").prefetch_related(
                     Prefetch(
                         "citations",

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from cases.models import Case
 from core.partial_dates import PartialDate
-from filings.models import Citation, Filing
+from filings.models import Citation, Filing, prefetch_citations
 
 PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 
@@ -35,9 +35,7 @@ def dump():
 
 
 def seeded_filings():
-    return Filing.objects.select_related("case").prefetch_related(
-        "citations__source", "citations__reported_after"
-    )
+    return Filing.objects.select_related("case").prefetch_related(prefetch_citations())
 
 
 def article_paragraphs(key):
@@ -96,7 +94,7 @@ def test_seed_covers_sec_v_binance(seeded):
 
 def test_every_seeded_filing_claim_and_case_fact_cites_a_paragraph(seeded):
     for filing in seeded_filings():
-        assert filing.citations.all(), f"{filing.case.slug}/{filing.slug} has no citation"
+        assert filing.citation_list, f"{filing.case.slug}/{filing.slug} has no citation"
     for citation in Citation.objects.all():
         assert citation.locator >= 1
     cited_claims = set(Citation.objects.exclude(claim=None).values_list("claim", flat=True))
@@ -147,7 +145,7 @@ def test_agreeing_precisions_are_not_flagged(seeded):
     assert not filings["plea"].is_disputed
     assert not filings["zhao-sentenced"].is_disputed
     dismissal = filings["dismissal"]
-    assert {c.reported_date for c in dismissal.citations.all() if c.reported_date} == {
+    assert {c.reported_date for c in dismissal.citation_list if c.reported_date} == {
         PartialDate(2025, 5, 29),
         PartialDate(2024, 5, 29),
         PartialDate(2024, 5),
@@ -163,7 +161,7 @@ def test_no_adopted_date_is_more_precise_than_its_sources(seeded):
     for filing in seeded_filings():
         if not filing.date:
             continue
-        reported = [c.reported_date for c in filing.citations.all() if c.reported_date]
+        reported = [c.reported_date for c in filing.citation_list if c.reported_date]
         assert reported, f"{filing.slug} has a date but no source dates it"
         finest = max(PRECISION_RANK[d.precision] for d in reported)
         assert PRECISION_RANK[filing.date.precision] <= finest, filing.slug

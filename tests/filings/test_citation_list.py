@@ -40,15 +40,18 @@ def test_an_entry_read_alone_lists_its_citations_in_source_order_in_one_query(
             ("a-source.txt", 4, None),
             ("b-source.txt", 1, caption),
         ]
-        assert shown(filing) == shown(filing)  # read once, then kept
+        assert filing.citation_list[0].filing is filing  # no query back to the entry
+        assert len(shown(filing)) == 3  # kept: no second query
 
 
 def test_entries_read_for_a_timeline_bring_their_citations_in_the_same_order(
     entry, django_assert_num_queries
 ):
     other = CitationFactory().filing
+    uncited = FilingFactory()
     alone = shown(Filing.objects.get(pk=entry.pk))
     with django_assert_num_queries(2):  # the entries, then all their citations
         filings = {f.pk: f for f in Filing.objects.for_timeline()}
         assert shown(filings[entry.pk]) == alone
-        assert [c.filing_id for c in filings[other.pk].citation_list] == [other.pk]
+        assert [c.filing for c in filings[other.pk].citation_list] == [filings[other.pk]]
+        assert filings[uncited.pk].citation_list == []
