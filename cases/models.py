@@ -257,10 +257,17 @@ class Case(Publishable):
     natural_key.dependencies = ["cases.agency", "cases.party"]
 
     @cached_property
+    def citation_list(self):
+        """The citations of its case-level facts, in source order: from a prefetch of
+        ``citations`` when there is one; a case page reads them with its other
+        citations (filings.models.read_case_citations)."""
+        return list(self.citations.all())
+
+    @cached_property
     def claim_counts(self):
         """Claim counts as each source reports them: {source: {fact: number}}."""
         counts = {}
-        for citation in self.citations.all():
+        for citation in self.citation_list:
             if citation.reported_number is not None:
                 counts.setdefault(citation.source, {})[citation.fact] = citation.reported_number
         return counts
@@ -366,6 +373,12 @@ class Claim(Versioned):
 
     def __str__(self):
         return self.title
+
+    @cached_property
+    def citation_list(self):
+        """Its citations with their sources, in source order; a case page reads them with
+        its other citations (filings.models.read_case_citations)."""
+        return list(self.citations.select_related("source"))
 
     def natural_key(self):
         return (related_for_key(self, self.slug, "case").slug, self.slug)

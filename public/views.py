@@ -9,7 +9,7 @@ from cases.filters import CaseFilter
 from cases.models import Agency, Case, CaseLink, CaseParty, Claim, Party
 from core.pagination import BoundedCount, paginate
 from filings.filters import TimelineFilter
-from filings.models import Citation, Filing, Source, prefetch_citations
+from filings.models import Citation, Filing, Source, prefetch_citations, read_case_citations
 
 from .forms import OrderForm
 from .timeline import entries_page, order_entries, with_everything_token
@@ -69,20 +69,8 @@ def case_page(request, slug, preview):
         cases.select_related("court", "judge").prefetch_related(
             "agencies",
             Prefetch("case_parties", queryset=CaseParty.objects.select_related("party")),
-            Prefetch(
-                "claims",
-                # One case's claims: ordered without the join to the case that Meta asks for.
-                # to_attr: no filtered copy of the citations queryset per claim. The
-                # template reads claim.citation_list, which only this prefetch sets.
-                queryset=Claim.objects.order_by("position", "pk").prefetch_related(
-                    Prefetch(
-                        "citations",
-                        queryset=Citation.objects.select_related("source"),
-                        to_attr="citation_list",
-                    )
-                ),
-            ),
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            # One case's claims: ordered without the join to the case that Meta asks for.
+            Prefetch("claims", queryset=Claim.objects.order_by("position", "pk")),
         ),
         slug=slug,
     )
@@ -96,6 +84,7 @@ def case_page(request, slug, preview):
     filings = case.filings.all() if preview else case.filings.published()
     # Unordered: order_entries orders them.
     filings = list(with_everything_token(filings.for_case_timeline()).order_by())
+    read_case_citations(case, filings)
     entries = order_entries(filings, newest_first=order.newest_first)
     roles = {}
     for case_party in case.case_parties.all():

@@ -1,10 +1,12 @@
-"""Filing.citation_list: an entry's citations in source order, read alone or prefetched."""
+"""Filing.citation_list: an entry's citations in source order, read alone or prefetched;
+and read_case_citations, which reads a case page's citations of every kind at once."""
 
 import pytest
 
-from filings.models import Filing
+from cases.models import Case, Claim
+from filings.models import Filing, read_case_citations
 
-from ..factories import CitationFactory, FilingFactory, SourceFactory
+from ..factories import CitationFactory, ClaimFactory, FilingFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +57,41 @@ def test_entries_read_for_a_timeline_bring_their_citations_in_the_same_order(
         assert shown(filings[entry.pk]) == alone
         assert [c.filing for c in filings[other.pk].citation_list] == [filings[other.pk]]
         assert filings[uncited.pk].citation_list == []
+
+
+def test_a_case_page_reads_the_citations_of_its_facts_claims_and_entries_in_one_query(
+    entry, django_assert_num_queries
+):
+    case = entry.case
+    claim, uncited_claim = ClaimFactory(case=case), ClaimFactory(case=case)
+    source = SourceFactory(key="c-source.txt")
+    CitationFactory(claim=claim, source=source, locator=3)
+    CitationFactory(claim=claim, source=source, locator=1)
+    CitationFactory(case=case, fact=Case.Fact.CLAIMS_TOTAL, reported_number=13, source=source)
+    CitationFactory(claim=ClaimFactory(), source=source)  # another case's claim
+    draft = FilingFactory(case=case, is_published=False)
+    CitationFactory(filing=draft, source=source)
+    alone = shown(Filing.objects.get(pk=entry.pk))
+    case = Case.objects.prefetch_related("claims").get(pk=case.pk)
+    filings = list(case.filings.published())  # the draft is not among them
+    with django_assert_num_queries(1):
+        read_case_citations(case, filings)
+        by_pk = {f.pk: f for f in filings}
+        assert shown(by_pk[entry.pk]) == alone
+        assert all(c.filing is by_pk[entry.pk] for c in by_pk[entry.pk].citation_list)
+        claims = {c.pk: c for c in case.claims.all()}
+        assert [c.locator for c in claims[claim.pk].citation_list] == [1, 3]
+        assert claims[claim.pk].citation_list[0].claim is claims[claim.pk]
+        assert claims[uncited_claim.pk].citation_list == []
+        assert [(c.case, c.reported_number) for c in case.citation_list] == [(case, 13)]
+        assert case.claim_counts == {source: {Case.Fact.CLAIMS_TOTAL: 13}}
+
+
+def test_a_claim_or_a_case_read_alone_lists_its_citations(django_assert_num_queries):
+    citation = CitationFactory(claim=ClaimFactory())
+    counted = CitationFactory(case=citation.claim.case, fact=Case.Fact.CLAIMS_TOTAL)
+    claim = Claim.objects.get(pk=citation.claim.pk)
+    case = Case.objects.get(pk=citation.claim.case.pk)
+    with django_assert_num_queries(2):
+        assert [(c, c.source.key) for c in claim.citation_list] == [(citation, citation.source.key)]
+        assert case.citation_list == [counted]

@@ -136,7 +136,7 @@ QUERY_BUDGETS = [
     ("home", "/", 7, "Generated entry"),
     ("case list", "/cases/", 5, "SEC v. Generated Exchange"),
     ("case list, filtered", "/cases/?q=CZ&agency=ddc&sort=newest", 6, "SEC v. Generated Exchange"),
-    ("case detail", BINANCE, 9, "SEC v. Generated Exchange"),
+    ("case detail", BINANCE, 7, "SEC v. Generated Exchange"),
     ("timeline", "/timeline/", 6, "Generated entry"),
     ("timeline, filtered", "/timeline/?party=changpeng-zhao&agency=sec", 10, "Generated entry"),
     ("party list", "/parties/", 1, "Generated Exchange"),
