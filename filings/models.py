@@ -116,18 +116,39 @@ def prefetch_citations(lookup="citations", queryset=None):
     return models.Prefetch(lookup, queryset=queryset, to_attr="citation_list")
 
 
+# What a case page shows of the entry a citation places its entry after, and of that
+# entry's case (Citation.published_after, includes/date_versions.html and the versions in
+# public.timeline.shown_rows): read_case_citations leaves the rest of those rows unread.
+AFTER_SHOWN = {"is_published", "version", "title", "date", "case"}
+AFTER_CASE_SHOWN = {"is_published", "version"}
+
+
+def unshown(lookup, model, shown):
+    """The lookups of ``model``'s fields, other than its key and ``shown``, from ``lookup``."""
+    return [
+        f"{lookup}__{field.name}"
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in shown
+    ]
+
+
 def read_case_citations(case, filings):
     """Read every citation a case page shows in one query, where three prefetches take
     three: the case's own (its claim counts), its claims' and these entries of it.
 
     Sets Case.citation_list, each claim's Claim.citation_list and each entry's
-    Filing.citation_list, all in source order; the entries' with CITATION_RELATED.
+    Filing.citation_list, all in source order; the entries' with CITATION_RELATED, of
+    which the entries they are placed after only as much as the page shows (AFTER_SHOWN).
     """
     claims = list(case.claims.all())
     citations = (
         Citation.objects.in_source_order()
         .filter(Q(case=case) | Q(claim__in=claims) | Q(filing__in=filings))
         .select_related(*CITATION_RELATED)
+        .defer(
+            *unshown("reported_after", Filing, AFTER_SHOWN),
+            *unshown("reported_after__case", Case, AFTER_CASE_SHOWN),
+        )
     )
     found = {}
     for citation in citations:

@@ -79,7 +79,20 @@ def case_page(request, slug, preview):
     links = CaseLink.objects.filter(Q(from_case=case) | Q(to_case=case))
     if not preview:
         links = links.filter(from_case__is_published=True, to_case__is_published=True)
-    links = links.select_related("from_case", "to_case").order_by("from_case__caption", "kind")
+    # Of the linked cases, only what the list shows: caption and address.
+    links = (
+        links.select_related("from_case", "to_case")
+        .only(
+            "kind",
+            "note",
+            *(
+                f"{end}__{field}"
+                for end in ("from_case", "to_case")
+                for field in ("caption", "slug")
+            ),
+        )
+        .order_by("from_case__caption", "kind")
+    )
     order = OrderForm(request.GET)
     filings = case.filings.all() if preview else case.filings.published()
     # Unordered: order_entries orders them.

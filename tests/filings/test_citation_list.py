@@ -12,9 +12,19 @@ pytestmark = pytest.mark.django_db
 
 
 def shown(filing):
-    """What an entry shows of each citation: the source, the paragraph, the entry before."""
+    """What an entry shows of each citation: the source, the paragraph, the entry before
+    (its title, and whether readers may see it and its case)."""
     return [
-        (c.source.key, c.locator, c.reported_after and c.reported_after.case.caption)
+        (
+            c.source.key,
+            c.locator,
+            c.reported_after
+            and (
+                c.reported_after.title,
+                c.reported_after.is_published,
+                c.reported_after.case.is_published,
+            ),
+        )
         for c in filing.citation_list
     ]
 
@@ -35,12 +45,12 @@ def test_an_entry_read_alone_lists_its_citations_in_source_order_in_one_query(
     entry, django_assert_num_queries
 ):
     filing = Filing.objects.get(pk=entry.pk)
-    caption = entry.case.caption
+    title = entry.citations.get(locator=1).reported_after.title
     with django_assert_num_queries(1):
         assert shown(filing) == [
             ("a-source.txt", 2, None),
             ("a-source.txt", 4, None),
-            ("b-source.txt", 1, caption),
+            ("b-source.txt", 1, (title, True, True)),
         ]
         assert filing.citation_list[0].filing is filing  # no query back to the entry
         assert len(shown(filing)) == 3  # kept: no second query
