@@ -205,9 +205,13 @@ class FilingQuerySet(models.QuerySet):
 
     def for_timeline(self):
         """Everything an entry shows: its case, filer, and citations with their sources."""
-        return (
-            self.for_case_timeline().select_related("case").prefetch_related(prefetch_citations())
-        )
+        return self.for_entry_pages().prefetch_related(prefetch_citations())
+
+    def for_entry_pages(self):
+        """for_timeline without the citations, for the pages of entries that
+        public.timeline.entries_page serves: their rendering reads the citations
+        only of the entries it does not find in the cache."""
+        return self.for_case_timeline().select_related("case")
 
     def for_case_timeline(self):
         """What an entry shows on its own case's page, but its citations: the page reads

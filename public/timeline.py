@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.core.cache import cache
-from django.db.models import F, Q, Subquery
+from django.db.models import F, Q, Subquery, prefetch_related_objects
 from django.template.loader import get_template
 
 from core.partial_dates import PartialDate
+from filings.models import Citation, prefetch_citations
 from history.models import EVERYTHING, Revision
 
 
@@ -277,17 +278,52 @@ def shown_rows(filing):
     Versions only go up with each save (core.models.Versioned); a deleted or added
     citation changes the list. The ``all`` token changes with what bypasses versions
     (fixture loads, restores) and tells one database from another sharing the cache;
-    without it, nothing is cached.
+    without it, nothing is cached. Read from the entry's citations, or for many
+    entries at once by read_shown_rows, without them.
     """
     if "_shown_rows" not in filing.__dict__:
-        everything = getattr(filing, "everything", None)
-        shown = [filing, filing.case, filing.filed_by_party, filing.filed_by_agency]
+        pairs = []
         for citation in filing.citation_list:
             after = citation.reported_after
-            shown += [citation, citation.source, after, after and after.case]
-        rows = " ".join(f"{row.pk}.{row.version}" if row else "-" for row in shown)
-        filing._shown_rows = None if everything is None else f"{everything} {rows}"
+            pairs += version_pairs(citation, citation.source, after, after and after.case)
+        keep_shown_rows(filing, pairs)
     return filing._shown_rows
+
+
+def version_pairs(*rows):
+    return [(row.pk, row.version) if row else (None, None) for row in rows]
+
+
+def keep_shown_rows(filing, citation_pairs):
+    """Set shown_rows from the (id, version) pairs of the rows its citations show."""
+    everything = getattr(filing, "everything", None)
+    pairs = version_pairs(filing, filing.case, filing.filed_by_party, filing.filed_by_agency)
+    rows = " ".join(f"{pk}.{version}" if pk else "-" for pk, version in pairs + citation_pairs)
+    filing._shown_rows = None if everything is None else f"{everything} {rows}"
+
+
+# The rows of a citation that an entry shows, as shown_rows reads them from the citation's
+# objects: the citation, its source, the entry it places this one after, that entry's case.
+CITATION_ROWS = ("", "source__", "reported_after__", "reported_after__case__")
+
+
+def read_shown_rows(filings):
+    """shown_rows for the entries whose citations were not read, from one query for
+    the versions of their citations' rows: no model instances are made for them.
+
+    The entries that then have to be rendered read their citations in full
+    (rendered_entries); a page whose entries all come from the cache never does.
+    """
+    unread = [f for f in filings if not {"_shown_rows", "citation_list"} & f.__dict__.keys()]
+    if not unread:
+        return
+    columns = [f"{row}{field}" for row in CITATION_ROWS for field in ("id", "version")]
+    pairs = {filing.pk: [] for filing in unread}
+    citations = Citation.objects.in_source_order().filter(filing__in=unread)
+    for filing_id, *values in citations.values_list("filing", *columns):
+        pairs[filing_id] += zip(values[::2], values[1::2], strict=True)
+    for filing in unread:
+        keep_shown_rows(filing, pairs[filing.pk])
 
 
 def entry_key(filing, level, show_case):
@@ -301,9 +337,13 @@ def entry_key(filing, level, show_case):
 
 def rendered_entries(filings, level, show_case):
     """Each entry's HTML (includes/entry.html), from the cache when nothing it shows
-    has changed since it was rendered; the others are rendered and stored."""
+    has changed since it was rendered; the others read their citations, in one query,
+    and are rendered and stored."""
+    read_shown_rows(filings)
     keys = [entry_key(filing, level, show_case) for filing in filings]
     found = cache.get_many([key for key in keys if key])
+    missing = [filing for filing, key in zip(filings, keys, strict=True) if key not in found]
+    prefetch_related_objects(missing, prefetch_citations())
     template = get_template("includes/entry.html")
     rendered = {}
     html = []
@@ -337,9 +377,11 @@ def overview_key(filings, title, by_case):
 def rendered_overview(filings, title, by_case=False):
     """The overview of these entries as HTML (includes/overview.html), a lane per case
     when by_case: from the cache when no entry on it has changed since it was drawn."""
+    read_shown_rows(filings)
     key = overview_key(filings, title, by_case)
     html = cache.get(key) if key else None
     if html is None:
+        prefetch_related_objects(filings, prefetch_citations())  # for the disputes
         if by_case:
             drawn = overview(filings, lane_of=lambda filing: filing.case.caption)
         else:

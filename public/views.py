@@ -141,7 +141,7 @@ def agency_list(request):
 def party_detail(request, slug):
     party = get_object_or_404(Party.objects.select_related("affiliation"), slug=slug)
     roles = CaseParty.objects.filter(party=party, case__in=Case.objects.published())
-    filings = Filing.objects.published().involving_party(party).for_timeline()
+    filings = Filing.objects.published().involving_party(party).for_entry_pages()
     page, error = entries_page(request, filings)
     context = {
         "party": party,
@@ -157,7 +157,7 @@ def party_detail(request, slug):
 
 def agency_detail(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
-    filings = Filing.objects.published().involving_agency(agency).for_timeline()
+    filings = Filing.objects.published().involving_agency(agency).for_entry_pages()
     page, error = entries_page(request, filings)
     context = {
         "agency": agency,
@@ -173,7 +173,7 @@ def agency_detail(request, slug):
 
 
 def timeline(request):
-    filterset = TimelineFilter(request.GET, queryset=Filing.objects.published().for_timeline())
+    filterset = TimelineFilter(request.GET, queryset=Filing.objects.published().for_entry_pages())
     order = OrderForm(request.GET)
     context = {
         "filter": filterset,

@@ -13,9 +13,11 @@ import pytest
 from django.core.cache import cache
 
 from core.partial_dates import PartialDate
+from filings.models import Citation, Filing
 from history.models import Revision
+from public.timeline import read_shown_rows, shown_rows, with_everything_token
 from tests.factories import CitationFactory, FilingFactory, PartyFactory
-from tests.helpers import entries
+from tests.helpers import entries, entry_elements, entry_title
 
 ENTRY = "includes/entry.html"
 OVERVIEW = "includes/overview.html"
@@ -121,6 +123,79 @@ def test_the_timeline_shares_the_cache_and_is_refreshed_the_same_way(client):
     filing.case.save()
     response = client.get("/timeline/", {"n": 3})
     assert "SEC v. Renamed Exchange" in response.content.decode()
+
+
+def timeline(client):
+    """The timeline, rendered afresh: (its entries by title, how many were rendered).
+    Its entries come without their citations: the keys are read from their versions
+    (public.timeline.read_shown_rows)."""
+    response = client.get("/timeline/", {"n": next(requests)})
+    assert response.status_code == 200
+    rendered = sum(template.name == ENTRY for template in response.templates)
+    html = response.content.decode()
+    return {entry_title(li): li.inner for li in entry_elements(html)}, rendered
+
+
+def retitle_source(citation):
+    citation.source.title = "A retitled source"
+    citation.source.save()
+
+
+def move_the_entry_before(citation):
+    citation.reported_after.date = PartialDate(2024, 1)
+    citation.reported_after.save()
+
+
+def unpublish_the_entry_before(citation):
+    citation.reported_after.is_published = False
+    citation.reported_after.save()
+
+
+@pytest.mark.parametrize(
+    "change, shows, rendered_again",
+    [
+        (retitle_source, lambda html: "A retitled source" in html, 1),
+        (lambda citation: citation.delete(), lambda html: "the cited words" not in html, 1),
+        # The entry before changes too, so both are rendered again.
+        (move_the_entry_before, lambda html: "Sources disagree" not in html, 2),
+        # The entry before leaves the timeline.
+        (unpublish_the_entry_before, lambda html: "Sources disagree" not in html, 1),
+    ],
+    ids=["source retitled", "citation removed", "entry before moved", "entry before unpublished"],
+)
+def test_on_the_timeline_a_change_to_what_a_citation_shows_renders_that_entry_again(
+    client, change, shows, rendered_again
+):
+    plea = FilingFactory(date=PartialDate(2024, 5), title="The plea")
+    sentencing = FilingFactory(case=plea.case, date=PartialDate(2024, 3), title="The sentence")
+    citation = CitationFactory(filing=sentencing, reported_after=plea, key_phrase="the cited words")
+    shown, rendered = timeline(client)
+    assert rendered == 2
+    assert "Sources disagree" in shown["The sentence"]
+    assert timeline(client)[1] == 0
+    change(citation)
+    shown, rendered = timeline(client)
+    assert shows(shown["The sentence"])
+    assert rendered == rendered_again
+
+
+def test_an_entrys_key_is_the_same_read_from_its_citations_or_from_their_versions(
+    django_assert_num_queries,
+):
+    plea = FilingFactory()
+    sentencing = FilingFactory(case=plea.case)
+    CitationFactory(filing=sentencing, reported_after=plea)
+    CitationFactory(filing=sentencing)
+    uncited = FilingFactory()
+    read = Filing.objects.for_timeline().filter(pk__in=[plea.pk, sentencing.pk, uncited.pk])
+    with_citations = {f.pk: shown_rows(f) for f in with_everything_token(read)}
+    bare = list(
+        with_everything_token(Filing.objects.for_entry_pages().filter(pk__in=with_citations))
+    )
+    with django_assert_num_queries(1):
+        read_shown_rows(bare)
+        assert {f.pk: shown_rows(f) for f in bare} == with_citations
+    assert Citation.objects.count() == 2
 
 
 def overview(client, url, n):
