@@ -117,8 +117,9 @@ def prefetch_citations(lookup="citations", queryset=None):
 
 
 # What a case page shows of the entry a citation places its entry after, and of that
-# entry's case (Citation.published_after, includes/date_versions.html and the versions in
-# public.timeline.shown_rows): read_case_citations leaves the rest of those rows unread.
+# entry's case (Citation.published_after and order_agrees, includes/date_versions.html,
+# the versions in public.timeline.shown_rows; "case" is the key to join that case by):
+# read_case_citations leaves the rest of those rows unread.
 AFTER_SHOWN = {"is_published", "version", "title", "date", "case"}
 AFTER_CASE_SHOWN = {"is_published", "version"}
 
@@ -133,8 +134,8 @@ def unshown(lookup, model, shown):
 
 
 def read_case_citations(case, filings):
-    """Read every citation a case page shows in one query, where three prefetches take
-    three: the case's own (its claim counts), its claims' and these entries of it.
+    """Read every citation a case page shows in one query instead of three prefetch
+    queries: the case's own (its claim counts), its claims' and these entries of it.
 
     Sets Case.citation_list, each claim's Claim.citation_list and each entry's
     Filing.citation_list, all in source order; the entries' with CITATION_RELATED, of
@@ -214,8 +215,9 @@ class FilingQuerySet(models.QuerySet):
         return self.for_case_timeline().select_related("case")
 
     def for_case_timeline(self):
-        """What an entry shows on its own case's page, but its citations: the page reads
-        them with the case's other citations (read_case_citations).
+        """What an entry shows on its own case's page, except its citations: the page
+        reads them with the case's other citations (read_case_citations). The other
+        pages of entries build on it (for_entry_pages, for_timeline).
 
         For entries read through their case (``case.filings``), which sets each
         entry's case to that one without a join.
@@ -325,7 +327,8 @@ class Filing(Publishable):
     @cached_property
     def citation_list(self):
         """Its citations in source order, with their sources and the entries they place
-        it after: read here for one entry, or for many at once by prefetch_citations().
+        it after: read here for one entry, or for many at once by prefetch_citations()
+        (or, on a case page, read_case_citations).
         Read once and kept: read the entry again after changing its citations."""
         return list(self.citations.in_source_order().select_related(*CITATION_RELATED))
 

@@ -269,8 +269,8 @@ def with_everything_token(filings):
 
 def shown_rows(filing):
     """The versions of every row an entry shows, as text, or None when it is not to be
-    cached; kept on the entry, since its entry and the overview both ask (an entry
-    read for a page is not changed while the page renders).
+    cached; kept on the entry, since its entry and the overview both ask, until its
+    citations are read to render it (read_citations).
 
     The rows are the entry, its case (the permalink, the caption), its filers, and
     each citation with its source and the entry it places this one after, and that
@@ -291,6 +291,7 @@ def shown_rows(filing):
 
 
 def version_pairs(*rows):
+    """(id, version) of each row, (None, None) for a row that is not there."""
     return [(row.pk, row.version) if row else (None, None) for row in rows]
 
 
@@ -302,8 +303,9 @@ def keep_shown_rows(filing, citation_pairs):
     filing._shown_rows = None if everything is None else f"{everything} {rows}"
 
 
-# The rows of a citation that an entry shows, as shown_rows reads them from the citation's
-# objects: the citation, its source, the entry it places this one after, that entry's case.
+# The rows of a citation that an entry shows, in the order shown_rows reads them from the
+# citation's objects: the citation, its source, the entry it places this one after, that
+# entry's case. tests/public/test_entry_cache.py checks that both give the same key.
 CITATION_ROWS = ("", "source__", "reported_after__", "reported_after__case__")
 
 
@@ -335,6 +337,20 @@ def entry_key(filing, level, show_case):
     return f"{ENTRY_PREFIX}:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
+def read_citations(filings):
+    """Read in one query the citations of these entries that have none read, for
+    rendering them; and their shown_rows again from those citations.
+
+    A key read by read_shown_rows may be older than the citations read now (an
+    editor may have added one in between, and may remove it later): HTML is stored
+    only under the key of what it was rendered from.
+    """
+    unread = [filing for filing in filings if "citation_list" not in filing.__dict__]
+    prefetch_related_objects(unread, prefetch_citations())
+    for filing in unread:
+        filing.__dict__.pop("_shown_rows", None)
+
+
 def rendered_entries(filings, level, show_case):
     """Each entry's HTML (includes/entry.html), from the cache when nothing it shows
     has changed since it was rendered; the others read their citations, in one query,
@@ -342,17 +358,16 @@ def rendered_entries(filings, level, show_case):
     read_shown_rows(filings)
     keys = [entry_key(filing, level, show_case) for filing in filings]
     found = cache.get_many([key for key in keys if key])
-    missing = [filing for filing, key in zip(filings, keys, strict=True) if key not in found]
-    prefetch_related_objects(missing, prefetch_citations())
+    read_citations([filing for filing, key in zip(filings, keys, strict=True) if key not in found])
     template = get_template("includes/entry.html")
     rendered = {}
     html = []
     for key, filing in zip(keys, filings, strict=True):
-        entry = found.get(key) if key else None
+        entry = found.get(key)
         if entry is None:
             entry = template.render({"filing": filing, "level": level, "show_case": show_case})
-            if key:
-                rendered[key] = entry
+            if stored_under := entry_key(filing, level, show_case):
+                rendered[stored_under] = entry
         html.append(entry)
     cache.set_many(rendered)
     return html
@@ -381,7 +396,8 @@ def rendered_overview(filings, title, by_case=False):
     key = overview_key(filings, title, by_case)
     html = cache.get(key) if key else None
     if html is None:
-        prefetch_related_objects(filings, prefetch_citations())  # for the disputes
+        read_citations(filings)  # for the disputes
+        key = overview_key(filings, title, by_case)
         if by_case:
             drawn = overview(filings, lane_of=lambda filing: filing.case.caption)
         else:

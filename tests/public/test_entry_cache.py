@@ -15,7 +15,13 @@ from django.core.cache import cache
 from core.partial_dates import PartialDate
 from filings.models import Citation, Filing
 from history.models import Revision
-from public.timeline import read_shown_rows, shown_rows, with_everything_token
+from public.timeline import (
+    read_shown_rows,
+    rendered_entries,
+    rendered_overview,
+    shown_rows,
+    with_everything_token,
+)
 from tests.factories import CitationFactory, FilingFactory, PartyFactory
 from tests.helpers import entries, entry_elements, entry_title
 
@@ -196,6 +202,30 @@ def test_an_entrys_key_is_the_same_read_from_its_citations_or_from_their_version
         read_shown_rows(bare)
         assert {f.pk: shown_rows(f) for f in bare} == with_citations
     assert Citation.objects.count() == 2
+
+
+def test_html_is_stored_under_what_it_was_rendered_from_not_under_older_versions():
+    """An editor adds a citation between the read of the versions and the read of the
+    citations to render, then removes it: the versions are then again those of the
+    first read, and must not find the HTML that showed the removed citation."""
+
+    def page_entries():
+        return list(with_everything_token(Filing.objects.for_entry_pages()))
+
+    filing = CitationFactory(filing=FilingFactory(date=PartialDate(2024, 5))).filing
+    read_before = page_entries()
+    read_shown_rows(read_before)  # the versions, before the editor's change
+    added = CitationFactory(
+        filing=filing, key_phrase="words cited for a while", reported_date=PartialDate(2024, 9)
+    )
+    [html] = rendered_entries(read_before, 3, True)
+    assert "words cited for a while" in html  # rendered from what is there now
+    assert "mark disputed" in rendered_overview(read_before, "Overview")
+    added.delete()
+    [html] = rendered_entries(page_entries(), 3, True)
+    assert "words cited for a while" not in html
+    assert "Sources disagree" not in html
+    assert "mark disputed" not in rendered_overview(page_entries(), "Overview")
 
 
 def overview(client, url, n):
