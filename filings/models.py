@@ -153,19 +153,14 @@ def read_case_citations(case, filings):
     )
     found = {}
     for citation in citations:
-        found.setdefault((citation.filing_id, citation.claim_id), []).append(citation)
-    # Each citation back to what it cites, as a prefetch sets it: no query to read it.
-    case.citation_list = found.get((None, None), [])
-    for citation in case.citation_list:
-        citation.case = case
-    for claim in claims:
-        claim.citation_list = found.get((None, claim.pk), [])
-        for citation in claim.citation_list:
-            citation.claim = claim
-    for filing in filings:
-        filing.citation_list = found.get((filing.pk, None), [])
-        for citation in filing.citation_list:
-            citation.filing = filing
+        field = "filing" if citation.filing_id else "claim" if citation.claim_id else "case"
+        found.setdefault((field, getattr(citation, f"{field}_id")), []).append(citation)
+    for field, targets in [("case", [case]), ("claim", claims), ("filing", filings)]:
+        for target in targets:
+            target.citation_list = found.get((field, target.pk), [])
+            # Each citation back to what it cites, as a prefetch sets it: no query to read it.
+            for citation in target.citation_list:
+                setattr(citation, field, target)
 
 
 def in_cases(cases):

@@ -85,11 +85,10 @@ def case_page(request, slug, preview):
         .only(
             "kind",
             "note",
-            *(
-                f"{end}__{field}"
-                for end in ("from_case", "to_case")
-                for field in ("caption", "slug")
-            ),
+            "from_case__caption",
+            "from_case__slug",
+            "to_case__caption",
+            "to_case__slug",
         )
         .order_by("from_case__caption", "kind")
     )
