@@ -27,6 +27,10 @@ issued, under (its tokens, URL, Accept header):
 - a browser that asks again with that ETag gets a 304 while nothing changed;
 - other readers get the stored response from Django's cache (locmem, or Redis
   when REDIS_URL is set, shared by every app server);
+- a page's variants (another order, Accept header or query string) render their
+  own pages, but may share parts that are the same for all of them, cached under
+  the tokens alone (``request.record_state``, see variant_digest): the case page's
+  header (public.views.case_header);
 - the first request after a change finds a new token, misses, and renders. One
   request renders a missing page (it holds a short lock in the cache); others
   asking for it meanwhile wait for it, up to RENDER_WAIT_SECONDS, then render
@@ -292,18 +296,19 @@ def wait_for(key, lock):
 
 def variant_digest(request):
     """Name the answer to this request in the current state of what it shows, or None
-    if the database has no tokens yet."""
+    if the database has no tokens yet.
+
+    That state, the page's tokens as text, is kept as ``request.record_state``: a view
+    may cache a part of its page that is the same for every URL of it under that
+    (public.views.case_header), since the part changes only when a token does.
+    """
     names = dependencies.page_names(request)
     tokens = Revision.tokens(names)
     if tokens is None:
         return None
-    variant = "\n".join(
-        [
-            *(f"{name}={tokens.get(name, '')}" for name in names),
-            request.build_absolute_uri(),
-            request.headers.get("Accept", ""),
-        ]
-    )
+    state = "\n".join(f"{name}={tokens.get(name, '')}" for name in names)
+    variant = "\n".join([state, request.build_absolute_uri(), request.headers.get("Accept", "")])
+    request.record_state = state
     return hashlib.sha256(variant.encode()).hexdigest()[:32]
 
 

@@ -1,8 +1,11 @@
+import hashlib
 from itertools import combinations
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Count, Prefetch, Q
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cases.filters import CaseFilter
@@ -65,14 +68,54 @@ def case_preview(request, slug):
 
 def case_page(request, slug, preview):
     cases = Case.objects.all() if preview else Case.objects.published()
-    case = get_object_or_404(
-        cases.select_related("court", "judge").prefetch_related(
-            "agencies",
-            Prefetch("case_parties", queryset=CaseParty.objects.select_related("party")),
-            # One case's claims: ordered without the join to the case that Meta asks for.
-            Prefetch("claims", queryset=Claim.objects.order_by("position", "pk")),
-        ),
-        slug=slug,
+    case = get_object_or_404(cases.select_related("court", "judge"), slug=slug)
+    order = OrderForm(request.GET)
+    filings = case.filings.all() if preview else case.filings.published()
+    # Unordered: order_entries orders them.
+    filings = list(with_everything_token(filings.for_case_timeline()).order_by())
+    context = {
+        "case": case,
+        "preview": preview,
+        "header": case_header(request, case, filings, preview),
+        "entries": order_entries(filings, newest_first=order.newest_first),
+        "newest_first": order.newest_first,
+        "order_error": order.error,
+    }
+    return render(request, "public/case_detail.html", context, status=400 if order.error else 200)
+
+
+# Bump when includes/case_header.html, or what case_header_context gives it, changes.
+HEADER_PREFIX = "case-header1"
+
+
+def case_header(request, case, filings, preview):
+    """The case page above its timeline (includes/case_header.html): its facts, parties,
+    related cases and claims. It is the same for every URL of the page, whatever the
+    order, query string or Accept header, so it is cached under the page's tokens
+    (request.record_state, which core.caching's middleware sets): between two changes
+    to what the page shows, the page's variants render it once. Editors' previews,
+    never cached, render it each time."""
+    state = None if preview else getattr(request, "record_state", None)
+    key = None
+    if state is not None:
+        digest = hashlib.sha256(f"{case.pk} {state}".encode()).hexdigest()
+        key = f"{HEADER_PREFIX}:{digest}"
+        if (html := cache.get(key)) is not None:
+            return html
+    context = case_header_context(case, filings, preview)
+    html = render_to_string("includes/case_header.html", context)
+    if key:
+        cache.set(key, html)
+    return html
+
+
+def case_header_context(case, filings, preview):
+    prefetch_related_objects(
+        [case],
+        "agencies",
+        Prefetch("case_parties", queryset=CaseParty.objects.select_related("party")),
+        # One case's claims: ordered without the join to the case that Meta asks for.
+        Prefetch("claims", queryset=Claim.objects.order_by("position", "pk")),
     )
     # Both directions in one query; links_from is in CaseLink's order (by kind), links_to
     # by the other case's caption, then kind.
@@ -92,21 +135,14 @@ def case_page(request, slug, preview):
         )
         .order_by("from_case__caption", "kind")
     )
-    order = OrderForm(request.GET)
-    filings = case.filings.all() if preview else case.filings.published()
-    # Unordered: order_entries orders them.
-    filings = list(with_everything_token(filings.for_case_timeline()).order_by())
+    # The entries' citations too: their dates' disputes show beside the filed and closed dates.
     read_case_citations(case, filings)
-    entries = order_entries(filings, newest_first=order.newest_first)
     roles = {}
     for case_party in case.case_parties.all():
         roles.setdefault(case_party.get_role_display(), []).append(case_party)
-    context = {
+    return {
         "case": case,
         "preview": preview,
-        "entries": entries,
-        "newest_first": order.newest_first,
-        "order_error": order.error,
         "roles": roles,
         "links_from": [link for link in links if link.from_case_id == case.pk],
         "links_to": [link for link in links if link.to_case_id == case.pk],
@@ -116,7 +152,6 @@ def case_page(request, slug, preview):
         "closed_entry": next((f for f in filings if case.closed and f.date == case.closed), None),
         "last_updated": max([case.updated_at, *(f.updated_at for f in filings)]),
     }
-    return render(request, "public/case_detail.html", context, status=400 if order.error else 200)
 
 
 def party_list(request):

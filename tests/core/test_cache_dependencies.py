@@ -264,3 +264,50 @@ def test_a_private_source_text_leaves_every_page_cached(client, record):
     SourceText.objects.create(source=source, text="Words of our own.")
     for url in urls:
         assert served_from_cache(client, url), url
+
+
+# The case page's header (public.views.case_header) is cached under the page's tokens
+# alone, and shared by every URL of the page: a change must reach it under any URL.
+
+
+def header_of(html):
+    return html[html.index('<header class="case-header">') : html.index('id="timeline-heading"')]
+
+
+def test_every_url_of_a_case_page_shares_its_header(client, record):
+    first = page(client, "/cases/case-a/")
+    with CaptureQueriesContext(connection) as queries:
+        newest_first = page(client, "/cases/case-a/?order=newest")
+    # Tokens, the case, its entries and their citations' versions: not its parties,
+    # agencies, claims, links or citations, which only the header shows.
+    assert len(queries) == 4, [query["sql"] for query in queries]
+    assert header_of(newest_first) == header_of(first)
+
+
+def test_a_change_to_a_case_pages_header_shows_under_a_url_never_asked_for(client, record):
+    page(client, "/cases/case-a/")
+    party = record["a"].case_parties.get().party
+    party.name = "Shared Person, renamed"
+    party.save()
+    assert "Shared Person, renamed" in header_of(page(client, "/cases/case-a/?order=newest"))
+
+    CaseLinkFactory(from_case=record["c"], to_case=record["a"])
+    assert "Case C" in header_of(page(client, "/cases/case-a/?order=oldest"))
+
+    entry = record["a"].filings.get()
+    entry.date = "2025-03"
+    entry.save()  # the latest entry's date is in the header
+    assert 'datetime="2025-03"' in header_of(page(client, "/cases/case-a/?new-url"))
+
+    record["a"].caption = "Case A, renamed"
+    record["a"].save()
+    assert "Case A, renamed" in header_of(page(client, "/cases/case-a/?another-url"))
+
+
+def test_a_preview_never_shows_the_header_readers_get(client, admin_client, record):
+    draft = CaseFactory(caption="Draft Case", slug="draft-case", is_published=False)
+    CaseLinkFactory(from_case=record["a"], to_case=draft)
+    assert "Draft Case" not in page(client, "/cases/case-a/")
+    preview = admin_client.get("/preview/cases/case-a/")
+    assert "Draft Case" in header_of(preview.content.decode())
+    assert "Draft Case" not in page(client, "/cases/case-a/?after-the-preview")
