@@ -159,7 +159,7 @@ def note_change(instance, before=False):
 def record_saving(sender, instance, raw=False, **kwargs):
     """pre_save: an update also touches what its stored row showed (an old slug, case, party)."""
     if is_record(sender) and not raw and instance.pk is not None:
-        stored = sender._base_manager.filter(pk=instance.pk).first()
+        stored = sender._base_manager.filter(pk=instance.pk).order_by().first()
         if stored is not None:
             note_change(stored, before=True)
 

@@ -38,7 +38,8 @@ class Versioned(models.Model):
         # Counted from the stored row, not this instance: a revert saves an old
         # version's values, and its number must still go up. A restored object
         # (pk set, no stored row) continues from its own number.
-        stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True)
+        # Unordered: Meta.ordering would join and sort by another table for one row.
+        stored = type(self).objects.filter(pk=self.pk).order_by().values_list("version", flat=True)
         self.version = max(stored.first() or 0, self.version) + 1 if self.pk else 1
         super().save(*args, **kwargs)
 
