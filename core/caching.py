@@ -29,8 +29,8 @@ issued, under (its tokens, URL, Accept header):
   when REDIS_URL is set, shared by every app server);
 - a page's variants (another order, Accept header or query string) render their
   own pages, but may share parts that are the same for all of them, cached under
-  the tokens alone (``request.record_state``, see variant_digest): the case page's
-  header (public.views.case_header);
+  the page's tokens without its URL (``request.record_state``, see variant_digest):
+  the case page's header (public.views.case_header);
 - the first request after a change finds a new token, misses, and renders. One
   request renders a missing page (it holds a short lock in the cache); others
   asking for it meanwhile wait for it, up to RENDER_WAIT_SECONDS, then render

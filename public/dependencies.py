@@ -3,8 +3,8 @@ page cache's tokens (core/caching.py has the design).
 
 ``PAGES`` gives the tokens each URL's page reads, besides ``all``. A URL not
 listed (the API) reads ``global``, which every change bumps. The case page's
-header (public.views.case_header) is cached under the case page's tokens alone,
-for all its URLs: what it shows must stay within what ``case:<slug>`` covers.
+header (public.views.case_header) is cached under the case page's tokens, without
+the URL, for all its URLs: what it shows must stay within what ``case:<slug>`` covers.
 
 A change is turned into tokens in two steps. ``touched()`` reads marks from the
 changed object alone, as it is saved, deleted or (for an update) as it was

@@ -84,7 +84,9 @@ def case_page(request, slug, preview):
     return render(request, "public/case_detail.html", context, status=400 if order.error else 200)
 
 
-# Bump when includes/case_header.html, or what case_header_context gives it, changes.
+# Bump when the header's HTML would change for the same data: includes/case_header.html
+# and what it includes (date.html, date_dispute.html, citation.html), case_header_context,
+# or the model code it shows (the __str__ methods, Filing.is_disputed, Case.claim_counts).
 HEADER_PREFIX = "case-header1"
 
 
